@@ -19,6 +19,7 @@ export const SQS_ERROR_CODES = [
   'InvalidSecurity',
   'MalformedRequest',
   'MessageNotInflight',
+  'MissingAction',
   'MissingParameter',
   'OverLimit',
   'PurgeQueueInProgress',
