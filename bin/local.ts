@@ -1,0 +1,187 @@
+/**
+ * `npm start`: runs DynamoDB Local (unless given an endpoint), creates the table if missing and serves the
+ * SQS API on http://127.0.0.1:9324. Ctrl-C or SIGTERM stops the HTTP server, then DynamoDB Local.
+ */
+import { mkdir } from 'node:fs/promises';
+import type { Config } from '../lambda/config.js';
+import { createService, type Service } from '../lambda/create-service.js';
+import { type RunningServer, startNodeServer } from '../lambda/entries/node-server.js';
+import { useDynamoDbCredentials } from './dynamodb-credentials.js';
+import {
+  checkJava,
+  type DynamoDbLocal,
+  DynamoDbLocalStartError,
+  describeExit,
+  MIN_JAVA_MAJOR,
+  startDynamoDbLocal,
+} from './dynamodb-local.js';
+import { HELP, type LocalOptions, parseLocalOptions, UsageError } from './local-options.js';
+import { assertPortFree, describeListenError } from './port.js';
+import { StartupError } from './startup-error.js';
+
+// The SDK warns on Node 20 about SDK releases after January 2027; the versions pinned here support Node 20.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// DynamoDB Local sends usage telemetry to AWS unless told not to; DDB_LOCAL_TELEMETRY=1 turns it back on.
+process.env.DDB_LOCAL_TELEMETRY ??= '0';
+
+let dynamo: DynamoDbLocal | undefined;
+let service: Service | undefined;
+let server: RunningServer | undefined;
+let stopping = false;
+
+// Whatever ends this process, Java does not outlive it: 'exit' runs even after an uncaught error.
+process.on('exit', () => dynamo?.killNow());
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => void onSignal(signal));
+}
+
+try {
+  await main();
+} catch (error) {
+  if (!stopping) {
+    report(error);
+    await stopAll();
+    process.exit(1);
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseLocalOptions(process.argv.slice(2), process.env);
+  if (options.help) {
+    process.stdout.write(HELP);
+    process.exit(0);
+  }
+  for (const warning of options.warnings) console.warn(`warning: ${warning}`);
+
+  // Fail before spending seconds on a JVM when the SQS port is already taken.
+  await assertPortFree(options.host, options.port);
+  const config = await prepareDynamoDb(options);
+  if (stopping) return;
+
+  let created: Service;
+  try {
+    created = await createService(config, { ensureTable: true });
+  } catch (error) {
+    throw new StartupError(
+      `could not prepare table '${config.tableName}' at ${config.dynamodbEndpoint ?? 'the regional endpoint'}: ${errorText(error)}`,
+    );
+  }
+  service = created;
+  if (stopping) return;
+
+  try {
+    server = await startNodeServer({ handler: created.handler, host: options.host, port: options.port });
+  } catch (error) {
+    throw new StartupError(describeListenError(error, options.host, options.port));
+  }
+  printBanner(options, config, server);
+}
+
+/** Starts DynamoDB Local when needed and returns the config that points at it. */
+async function prepareDynamoDb(options: LocalOptions): Promise<Config> {
+  const target = options.dynamodb;
+  if (target.kind === 'external') {
+    await useDynamoDbCredentials(target.endpoint, options.config.region);
+    return options.config;
+  }
+
+  const java = await checkJava();
+  if (!java.ok) {
+    throw new StartupError(
+      `${java.problem}.\n` +
+        `DynamoDB Local, which \`npm start\` runs for you, needs Java ${MIN_JAVA_MAJOR} or newer. Either:\n` +
+        '  - install it, e.g. on Debian/Ubuntu: sudo apt-get install openjdk-17-jre-headless\n' +
+        '    (macOS: brew install openjdk@17), then run `npm start` again; or\n' +
+        '  - point at a DynamoDB you already run: npm start -- --dynamodb-endpoint http://localhost:8000',
+    );
+  }
+  if (target.dataDir) await mkdir(target.dataDir, { recursive: true });
+
+  try {
+    dynamo = await startDynamoDbLocal({ dataDir: target.dataDir, port: target.port });
+  } catch (error) {
+    if (error instanceof DynamoDbLocalStartError) {
+      throw new StartupError(`${error.message}. It printed:\n${indent(error.output) || '  (nothing)'}`);
+    }
+    throw error;
+  }
+  void dynamo.exited.then((exit) => onDynamoDbExit(exit));
+  await useDynamoDbCredentials(dynamo.endpoint, options.config.region);
+  return { ...options.config, dynamodbEndpoint: dynamo.endpoint };
+}
+
+function printBanner(options: LocalOptions, config: Config, running: RunningServer): void {
+  const wildcard = ['0.0.0.0', '::', '[::]'].includes(options.host);
+  const url = wildcard ? `http://localhost:${running.port}` : running.url;
+  const storage =
+    options.dynamodb.kind === 'external'
+      ? `DynamoDB at ${config.dynamodbEndpoint}`
+      : `DynamoDB Local on ${dynamo?.endpoint}, ${options.dynamodb.dataDir ? `data in ${options.dynamodb.dataDir}` : 'in memory (lost at exit)'}`;
+  console.log(
+    [
+      `SQS endpoint: ${url}${wildcard ? ` (listening on ${running.url})` : ''}`,
+      `Storage:      ${storage}, table '${config.tableName}'`,
+      `Queue URLs:   ${url}/${config.accountId}/<queue name>  (region ${config.region})`,
+      '',
+      'Try it (any credentials work; with no AWS config, export AWS_ACCESS_KEY_ID=x',
+      'AWS_SECRET_ACCESS_KEY=x AWS_DEFAULT_REGION=us-east-1 first):',
+      `  aws --endpoint-url ${url} sqs create-queue --queue-name demo`,
+      '',
+      'Press Ctrl-C to stop.',
+    ].join('\n'),
+  );
+}
+
+async function onSignal(signal: NodeJS.Signals): Promise<void> {
+  if (stopping) {
+    // A second Ctrl-C while shutting down: do not wait for anything.
+    dynamo?.killNow();
+    process.exit(130);
+  }
+  stopping = true;
+  console.log(`\n${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping...`);
+  await stopAll();
+  process.exit(0);
+}
+
+async function onDynamoDbExit(exit: { code: number | null; signal: NodeJS.Signals | null }): Promise<void> {
+  // Ctrl-C in a terminal reaches Java too (same process group); give our own handler a moment to run first.
+  await new Promise((resolve) => setTimeout(resolve, 250));
+  if (stopping) return;
+  stopping = true;
+  console.error(`error: DynamoDB Local stopped unexpectedly (${describeExit(exit)}). It printed:`);
+  console.error(indent(dynamo?.output() ?? '') || '  (nothing)');
+  await stopAll();
+  process.exit(1);
+}
+
+/** Stops the HTTP server, releases the DynamoDB client, then stops Java; each step bounded in time. */
+async function stopAll(): Promise<void> {
+  const closing = server?.close();
+  if (closing) await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+  service?.close();
+  await dynamo?.stop();
+}
+
+function report(error: unknown): void {
+  if (error instanceof UsageError) {
+    console.error(`error: ${error.message}\nRun \`npm start -- --help\` for the options.`);
+  } else if (error instanceof StartupError) {
+    console.error(`error: ${error.message}`);
+  } else {
+    console.error('error: unexpected failure while starting:', error);
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+function indent(text: string): string {
+  return text
+    .trimEnd()
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => `  ${line}`)
+    .join('\n');
+}
