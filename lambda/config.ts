@@ -8,18 +8,23 @@ export interface Config {
   readonly accountId: string;
   /** Region shown in ARNs and used for the DynamoDB client. */
   readonly region: string;
+  /** @default - the default AWS credential chain */
+  readonly dynamodbCredentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  /** Partitions each new queue's messages are spread over. @default 4 */
+  readonly shards?: number;
 }
 
 export const DEFAULT_ACCOUNT_ID = '000000000000';
 export const DEFAULT_REGION = 'us-east-1';
 export const DEFAULT_TABLE_NAME = 'sqs';
 
-/** Reads `TABLE_NAME`, `DYNAMODB_ENDPOINT`, `SQS_ACCOUNT_ID` and `AWS_REGION`. */
+/** Reads `TABLE_NAME`, `DYNAMODB_ENDPOINT`, `SQS_ACCOUNT_ID`, `AWS_REGION` and `QUEUE_SHARDS`. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     tableName: env.TABLE_NAME || DEFAULT_TABLE_NAME,
     dynamodbEndpoint: env.DYNAMODB_ENDPOINT || undefined,
     accountId: env.SQS_ACCOUNT_ID || DEFAULT_ACCOUNT_ID,
     region: env.AWS_REGION || env.AWS_DEFAULT_REGION || DEFAULT_REGION,
+    shards: env.QUEUE_SHARDS ? Number(env.QUEUE_SHARDS) : undefined,
   };
 }

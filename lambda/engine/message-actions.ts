@@ -1,0 +1,268 @@
+import { randomUUID } from 'node:crypto';
+import type { ClaimedMessage, QueueRecord, Store } from '../storage/store.js';
+import { VISIBILITY_CHANGE } from '../storage/store.js';
+import { failedEntry, validateBatch } from './batch.js';
+import type { Clock } from './clock.js';
+import { invalidParameter, ReceiptHandleIsInvalid, SqsError } from './errors.js';
+import {
+  MAX_MESSAGE_BYTES,
+  MAX_RECEIVE_MESSAGES,
+  MAX_VISIBILITY_TIMEOUT_SECONDS,
+  MAX_WAIT_TIME_SECONDS,
+  secondsToMs,
+} from './limits.js';
+import { ArrivalSignal } from './long-poll.js';
+import { md5OfBody, md5OfMessageAttributes } from './md5.js';
+import { validateMessage } from './message-validation.js';
+import type { QueueDirectory } from './queue-directory.js';
+import type { Receipt, ReceiptHandleCodec } from './receipt-handle.js';
+import { selectMessageAttributes, systemAttributesOf, validateSystemAttributeNames } from './received-message.js';
+import type {
+  BatchEntry,
+  BatchResult,
+  BatchResultErrorEntry,
+  ChangeMessageVisibilityBatchInput,
+  ChangeMessageVisibilityInput,
+  DeleteMessageBatchInput,
+  DeleteMessageInput,
+  ReceivedMessage,
+  ReceiveMessageInput,
+  ReceiveMessageResult,
+  SendMessageBatchInput,
+  SendMessageBatchResultEntry,
+  SendMessageFields,
+  SendMessageInput,
+  SendMessageResult,
+} from './types.js';
+
+export interface MessageActionsOptions {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly directory: QueueDirectory;
+  readonly receiptHandles: ReceiptHandleCodec;
+  readonly accountId: string;
+  readonly pollIntervalMs: number;
+}
+
+/** The message half of the engine: send, receive, delete and change visibility, single and batched. */
+export abstract class MessageActions {
+  protected readonly store: Store;
+  protected readonly clock: Clock;
+  protected readonly directory: QueueDirectory;
+  private readonly receiptHandles: ReceiptHandleCodec;
+  private readonly arrivals = new ArrivalSignal();
+  private readonly senderId: string;
+  private readonly pollIntervalMs: number;
+
+  constructor(options: MessageActionsOptions) {
+    this.store = options.store;
+    this.clock = options.clock;
+    this.directory = options.directory;
+    this.receiptHandles = options.receiptHandles;
+    this.senderId = options.accountId;
+    this.pollIntervalMs = options.pollIntervalMs;
+  }
+
+  async sendMessage(input: SendMessageInput): Promise<SendMessageResult> {
+    const queue = await this.directory.get(input.queueName);
+    validateMessage(input, numberAttribute(queue, 'MaximumMessageSize'));
+    const [result] = await this.enqueue(queue, [input]);
+    return result as SendMessageResult;
+  }
+
+  async sendMessageBatch(input: SendMessageBatchInput): Promise<BatchResult<SendMessageBatchResultEntry>> {
+    const queue = await this.directory.get(input.queueName);
+    validateBatch(input.entries, 'SendMessageBatchRequestEntry');
+    const maximumMessageSize = numberAttribute(queue, 'MaximumMessageSize');
+    const valid: (SendMessageFields & BatchEntry)[] = [];
+    const failed: BatchResultErrorEntry[] = [];
+    let totalBytes = 0;
+    for (const entry of input.entries) {
+      try {
+        totalBytes += validateMessage(entry, maximumMessageSize);
+        valid.push(entry);
+      } catch (error) {
+        failed.push(failedEntry(entry.id, error));
+      }
+    }
+    if (totalBytes > MAX_MESSAGE_BYTES) {
+      throw new SqsError(
+        'BatchRequestTooLong',
+        `Batch requests cannot be longer than ${MAX_MESSAGE_BYTES} bytes. You have sent ${totalBytes} bytes.`,
+      );
+    }
+    const sent = valid.length ? await this.enqueue(queue, valid) : [];
+    return { successful: sent.map((result, i) => ({ ...result, id: (valid[i] as BatchEntry).id })), failed };
+  }
+
+  async receiveMessage(input: ReceiveMessageInput): Promise<ReceiveMessageResult> {
+    let queue = await this.directory.get(input.queueName);
+    const maxMessages = optionalInteger('MaxNumberOfMessages', input.maxNumberOfMessages, 1, MAX_RECEIVE_MESSAGES) ?? 1;
+    const visibilityTimeout =
+      optionalInteger('VisibilityTimeout', input.visibilityTimeout, 0, MAX_VISIBILITY_TIMEOUT_SECONDS) ??
+      numberAttribute(queue, 'VisibilityTimeout');
+    const waitTimeSeconds =
+      optionalInteger('WaitTimeSeconds', input.waitTimeSeconds, 0, MAX_WAIT_TIME_SECONDS) ??
+      numberAttribute(queue, 'ReceiveMessageWaitTimeSeconds');
+    const systemNames = validateSystemAttributeNames(input.messageSystemAttributeNames ?? []);
+    const deadlineMs = this.clock.nowMs() + secondsToMs(waitTimeSeconds);
+    for (;;) {
+      const nowMs = this.clock.nowMs();
+      const claimed = await this.store.receiveMessages({
+        queue,
+        maxMessages,
+        visibilityTimeoutMs: secondsToMs(visibilityTimeout),
+        nowMs,
+        retentionMs: this.retentionMs(queue),
+      });
+      if (claimed.length > 0) {
+        return { messages: claimed.map((m) => this.toReceived(m, systemNames, input.messageAttributeNames ?? [])) };
+      }
+      const leftMs = deadlineMs - this.clock.nowMs();
+      if (leftMs <= 0 || input.signal?.aborted) return { messages: [] };
+      await this.arrivals.wait(queue.id, Math.min(leftMs, this.pollIntervalMs), input.signal);
+      // A purge or a change of attributes during a long poll applies to its next read.
+      queue = await this.directory.get(input.queueName);
+    }
+  }
+
+  async deleteMessage(input: DeleteMessageInput): Promise<void> {
+    const queue = await this.directory.get(input.queueName);
+    await this.store.deleteMessages([this.decodeReceipt(queue, input.receiptHandle)]);
+  }
+
+  async deleteMessageBatch(input: DeleteMessageBatchInput): Promise<BatchResult<BatchEntry>> {
+    const queue = await this.directory.get(input.queueName);
+    validateBatch(input.entries, 'DeleteMessageBatchRequestEntry');
+    const receipts: Receipt[] = [];
+    const successful: BatchEntry[] = [];
+    const failed: BatchResultErrorEntry[] = [];
+    for (const entry of input.entries) {
+      try {
+        receipts.push(this.decodeReceipt(queue, entry.receiptHandle));
+        successful.push({ id: entry.id });
+      } catch (error) {
+        failed.push(failedEntry(entry.id, error));
+      }
+    }
+    if (receipts.length) await this.store.deleteMessages(receipts);
+    return { successful, failed };
+  }
+
+  async changeMessageVisibility(input: ChangeMessageVisibilityInput): Promise<void> {
+    const queue = await this.directory.get(input.queueName);
+    await this.changeVisibility(queue, input.receiptHandle, input.visibilityTimeout);
+  }
+
+  async changeMessageVisibilityBatch(input: ChangeMessageVisibilityBatchInput): Promise<BatchResult<BatchEntry>> {
+    const queue = await this.directory.get(input.queueName);
+    validateBatch(input.entries, 'ChangeMessageVisibilityBatchRequestEntry');
+    const results = await Promise.all(
+      input.entries.map(async (entry) => {
+        try {
+          await this.changeVisibility(queue, entry.receiptHandle, entry.visibilityTimeout);
+          return { ok: { id: entry.id } };
+        } catch (error) {
+          return { failed: failedEntry(entry.id, error) };
+        }
+      }),
+    );
+    return {
+      successful: results.flatMap((r) => (r.ok ? [r.ok] : [])),
+      failed: results.flatMap((r) => (r.failed ? [r.failed] : [])),
+    };
+  }
+
+  protected retentionMs(queue: QueueRecord): number {
+    return secondsToMs(numberAttribute(queue, 'MessageRetentionPeriod'));
+  }
+
+  private async enqueue(queue: QueueRecord, messages: readonly SendMessageFields[]): Promise<SendMessageResult[]> {
+    const nowMs = this.clock.nowMs();
+    const queueDelay = numberAttribute(queue, 'DelaySeconds');
+    const stored = messages.map((message) => ({
+      messageId: randomUUID(),
+      sentMs: nowMs,
+      visibleAtMs: nowMs + secondsToMs(message.delaySeconds ?? queueDelay),
+      content: {
+        body: message.messageBody,
+        messageAttributes: message.messageAttributes ?? {},
+        messageSystemAttributes: message.messageSystemAttributes ?? {},
+        senderId: this.senderId,
+      },
+    }));
+    await this.store.putMessages(queue, stored);
+    if (stored.some((m) => m.visibleAtMs <= nowMs)) this.arrivals.notify(queue.id);
+    return stored.map(({ messageId, content }) => ({
+      messageId,
+      md5OfMessageBody: md5OfBody(content.body),
+      ...optional('md5OfMessageAttributes', md5OfMessageAttributes(content.messageAttributes)),
+      ...optional('md5OfMessageSystemAttributes', md5OfMessageAttributes(content.messageSystemAttributes)),
+    }));
+  }
+
+  private async changeVisibility(queue: QueueRecord, receiptHandle: string, visibilityTimeout: number): Promise<void> {
+    const receipt = this.decodeReceipt(queue, receiptHandle);
+    const seconds = optionalInteger('VisibilityTimeout', visibilityTimeout, 0, MAX_VISIBILITY_TIMEOUT_SECONDS) ?? 0;
+    const nowMs = this.clock.nowMs();
+    const visibleAtMs = nowMs + secondsToMs(seconds);
+    if (visibleAtMs > receipt.receivedAtMs + secondsToMs(MAX_VISIBILITY_TIMEOUT_SECONDS)) {
+      throw invalidParameter(
+        'VisibilityTimeout',
+        seconds,
+        `Total VisibilityTimeout for the message is beyond the limit [${MAX_VISIBILITY_TIMEOUT_SECONDS} seconds]`,
+      );
+    }
+    const outcome = await this.store.changeVisibility(receipt, visibleAtMs, nowMs);
+    if (outcome === VISIBILITY_CHANGE.notInflight) {
+      throw new SqsError('MessageNotInflight', 'Message does not exist or is not available for visibility timeout change.');
+    }
+    if (outcome === VISIBILITY_CHANGE.receiptExpired) {
+      throw invalidParameter('ReceiptHandle', receiptHandle, 'The receipt handle has expired.');
+    }
+    if (visibleAtMs <= nowMs) this.arrivals.notify(queue.id);
+  }
+
+  /** The receipt a handle names, if this service issued it for this queue. */
+  private decodeReceipt(queue: QueueRecord, receiptHandle: string): Receipt {
+    if (typeof receiptHandle !== 'string' || receiptHandle.length === 0) {
+      throw new SqsError('MissingParameter', 'The request must contain the parameter ReceiptHandle.');
+    }
+    const receipt = this.receiptHandles.decode(receiptHandle);
+    if (!receipt || receipt.queueId !== queue.id) throw new ReceiptHandleIsInvalid(receiptHandle);
+    return receipt;
+  }
+
+  private toReceived(
+    message: ClaimedMessage,
+    systemNames: ReadonlySet<string>,
+    messageAttributeNames: readonly string[],
+  ): ReceivedMessage {
+    const messageAttributes = selectMessageAttributes(message.content.messageAttributes, messageAttributeNames);
+    return {
+      messageId: message.messageId,
+      receiptHandle: this.receiptHandles.encode(message.receipt),
+      md5OfBody: md5OfBody(message.content.body),
+      body: message.content.body,
+      attributes: systemAttributesOf(message, systemNames),
+      ...optional('md5OfMessageAttributes', md5OfMessageAttributes(messageAttributes)),
+      messageAttributes,
+    };
+  }
+}
+
+function numberAttribute(queue: QueueRecord, name: string): number {
+  return Number(queue.attributes[name]);
+}
+
+function optionalInteger(parameter: string, value: number | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw invalidParameter(parameter, value, `Must be between ${min} and ${max}, if provided.`);
+  }
+  return value;
+}
+
+function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+}

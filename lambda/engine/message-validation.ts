@@ -1,0 +1,167 @@
+import { InvalidParameterValue, invalidParameter, MissingParameter, SqsError } from './errors.js';
+import {
+  MAX_DELAY_SECONDS,
+  MAX_MESSAGE_ATTRIBUTE_NAME_LENGTH,
+  MAX_MESSAGE_ATTRIBUTE_TYPE_LENGTH,
+  MAX_MESSAGE_ATTRIBUTES,
+} from './limits.js';
+import type { MessageAttributes, SendMessageFields } from './types.js';
+
+/** The characters SQS allows in a body and in String attribute values (XML 1.0's Char production). */
+const DISALLOWED_CHARACTER = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+const ATTRIBUTE_NAME = /^[A-Za-z0-9_.-]+$/;
+const DATA_TYPE = /^(String|Number|Binary)(\.[^\s]*)?$/;
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const MAX_NUMBER_DIGITS = 38;
+const TRACE_HEADER = 'AWSTraceHeader';
+
+export function hasDisallowedCharacters(text: string): boolean {
+  return DISALLOWED_CHARACTER.test(text);
+}
+
+export function invalidContents(): SqsError {
+  return new SqsError(
+    'InvalidMessageContents',
+    'Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF',
+  );
+}
+
+/**
+ * Checks one message as SQS does, before anything is written, and returns its size as SQS counts it
+ * (body plus every attribute's name, type and value; AWSTraceHeader excluded).
+ */
+export function validateMessage(message: SendMessageFields, maximumMessageSize: number): number {
+  if (typeof message.messageBody !== 'string' || message.messageBody.length === 0) {
+    throw new MissingParameter('MessageBody');
+  }
+  if (hasDisallowedCharacters(message.messageBody)) throw invalidContents();
+  if (message.delaySeconds !== undefined) validateDelaySeconds(message.delaySeconds);
+  if (message.messageDeduplicationId !== undefined) {
+    throw invalidParameter(
+      'MessageDeduplicationId',
+      message.messageDeduplicationId,
+      'The request include parameter that is not valid for this queue type.',
+    );
+  }
+  if (message.messageGroupId !== undefined) validateGroupId(message.messageGroupId);
+  validateMessageAttributes(message.messageAttributes ?? {});
+  validateSystemAttributes(message.messageSystemAttributes ?? {});
+  const size = messageSize(message);
+  if (size > maximumMessageSize) {
+    throw new InvalidParameterValue(
+      `One or more parameters are invalid. Reason: Message must be shorter than ${maximumMessageSize} bytes.`,
+    );
+  }
+  return size;
+}
+
+export function validateDelaySeconds(delaySeconds: number): void {
+  if (!Number.isInteger(delaySeconds) || delaySeconds < 0 || delaySeconds > MAX_DELAY_SECONDS) {
+    throw invalidParameter('DelaySeconds', delaySeconds, `DelaySeconds must be >= 0 and <= ${MAX_DELAY_SECONDS}.`);
+  }
+}
+
+export function messageSize(message: SendMessageFields): number {
+  let size = Buffer.byteLength(message.messageBody, 'utf8');
+  for (const [name, value] of Object.entries(message.messageAttributes ?? {})) {
+    size += Buffer.byteLength(name, 'utf8') + Buffer.byteLength(value.dataType, 'utf8');
+    size += value.binaryValue ? value.binaryValue.length : Buffer.byteLength(value.stringValue ?? '', 'utf8');
+  }
+  return size;
+}
+
+function validateGroupId(groupId: string): void {
+  if (!/^[\x21-\x7e]{1,128}$/.test(groupId)) {
+    throw invalidParameter(
+      'MessageGroupId',
+      groupId,
+      'MessageGroupId can only include alphanumeric and punctuation characters. 1 to 128 in length.',
+    );
+  }
+}
+
+function validateMessageAttributes(attributes: MessageAttributes): void {
+  const names = Object.keys(attributes);
+  if (names.length > MAX_MESSAGE_ATTRIBUTES) {
+    throw new InvalidParameterValue(
+      `Number of message attributes [${names.length}] exceeds the allowed maximum [${MAX_MESSAGE_ATTRIBUTES}].`,
+    );
+  }
+  for (const name of names) {
+    validateAttributeName(name);
+    validateAttributeValue(name, attributes[name], 'user');
+  }
+}
+
+function validateSystemAttributes(attributes: MessageAttributes): void {
+  for (const name of Object.keys(attributes)) {
+    if (name !== TRACE_HEADER) {
+      throw new InvalidParameterValue(`Message system attribute name '${name}' is invalid.`);
+    }
+    const value = attributes[name];
+    if (value?.dataType !== 'String') {
+      throw new InvalidParameterValue(`Message system attribute '${name}' must be of type 'String'.`);
+    }
+    validateAttributeValue(name, value, 'system');
+  }
+}
+
+function validateAttributeName(name: string): void {
+  const reason = attributeNameProblem(name);
+  if (reason) throw new InvalidParameterValue(`Message (user) attribute name '${name}' is invalid. ${reason}`);
+}
+
+function attributeNameProblem(name: string): string | undefined {
+  if (name.length === 0 || name.length > MAX_MESSAGE_ATTRIBUTE_NAME_LENGTH) {
+    return `The name must be between 1 and ${MAX_MESSAGE_ATTRIBUTE_NAME_LENGTH} characters long.`;
+  }
+  if (!ATTRIBUTE_NAME.test(name)) {
+    return 'The name can contain alphanumeric characters and the underscore (_), hyphen (-), and period (.).';
+  }
+  if (/^(aws\.|amazon\.)/i.test(name)) return "The name must not start with 'AWS.' or 'Amazon.'.";
+  if (name.startsWith('.') || name.endsWith('.') || name.includes('..')) {
+    return 'The name must not start or end with a period, and must not contain successive periods.';
+  }
+  return undefined;
+}
+
+function validateAttributeValue(
+  name: string,
+  value: MessageAttributes[string] | undefined,
+  kind: 'user' | 'system',
+): void {
+  const dataType = value?.dataType;
+  if (!dataType) {
+    throw new InvalidParameterValue(`The message (${kind}) attribute '${name}' must contain a non-empty attribute type.`);
+  }
+  if (dataType.length > MAX_MESSAGE_ATTRIBUTE_TYPE_LENGTH || !DATA_TYPE.test(dataType)) {
+    throw new InvalidParameterValue(
+      `The type of message (${kind}) attribute '${name}' is invalid. You must use only the following supported type prefixes: Binary, Number, String.`,
+    );
+  }
+  if (dataType.startsWith('Binary')) {
+    if (!value.binaryValue || value.binaryValue.length === 0 || value.stringValue !== undefined) {
+      throw new InvalidParameterValue(
+        `Message (${kind}) attribute '${name}' must contain a non-empty value of type 'Binary'.`,
+      );
+    }
+    return;
+  }
+  const base = dataType.startsWith('Number') ? 'Number' : 'String';
+  if (value.stringValue === undefined || value.stringValue.length === 0 || value.binaryValue !== undefined) {
+    throw new InvalidParameterValue(`Message (${kind}) attribute '${name}' must contain a non-empty value of type '${base}'.`);
+  }
+  if (hasDisallowedCharacters(value.stringValue)) throw invalidContents();
+  if (base === 'Number' && !isSqsNumber(value.stringValue)) {
+    throw new InvalidParameterValue(`Can't cast the value of message (${kind}) attribute '${name}' to a number.`);
+  }
+}
+
+function isSqsNumber(text: string): boolean {
+  if (!NUMBER.test(text)) return false;
+  const mantissa = text.replace(/^[+-]/, '').split(/[eE]/)[0] ?? '';
+  const digits = mantissa.replace('.', '').replace(/^0+/, '').replace(/0+$/, '');
+  if (digits.length > MAX_NUMBER_DIGITS) return false;
+  const n = Number(text);
+  return n === 0 || (Math.abs(n) >= 1e-128 && Math.abs(n) <= 1e126);
+}

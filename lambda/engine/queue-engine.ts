@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import type { QueueRecord, Store } from '../storage/store.js';
+import type { Clock } from './clock.js';
+import { InvalidParameterValue, invalidParameter, QueueDoesNotExist, SqsError } from './errors.js';
+import { MAX_LIST_QUEUES_RESULTS, MAX_TAG_KEY_LENGTH, MAX_TAG_VALUE_LENGTH, MAX_TAGS_PER_QUEUE, PURGE_INTERVAL_MS } from './limits.js';
+import { MessageActions } from './message-actions.js';
+import {
+  attributesForNewQueue,
+  COUNT_ATTRIBUTES,
+  firstDifferingAttribute,
+  resolveRequestedAttributes,
+  validateQueueName,
+  validateSettableAttributes,
+} from './queue-attributes.js';
+import { QueueDirectory } from './queue-directory.js';
+import type { ReceiptHandleCodec } from './receipt-handle.js';
+import type {
+  CreateQueueInput,
+  GetQueueAttributesInput,
+  GetQueueUrlInput,
+  ListQueuesInput,
+  ListQueuesResult,
+  QueueInput,
+  SetQueueAttributesInput,
+  SqsEngine,
+  StringMap,
+  TagQueueInput,
+  UntagQueueInput,
+} from './types.js';
+
+export interface QueueEngineOptions {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly receiptHandles: ReceiptHandleCodec;
+  readonly accountId: string;
+  readonly region: string;
+  /** Partitions a new queue's messages are spread over. @default 4 */
+  readonly shards?: number;
+  /** How often a long poll re-reads the queue when no arrival in this process woke it. @default 500 */
+  readonly pollIntervalMs?: number;
+}
+
+/** SQS semantics for Standard queues: every action of `SqsEngine`, on any `Store`. */
+export class QueueEngine extends MessageActions implements SqsEngine {
+  readonly accountId: string;
+  readonly region: string;
+  private readonly shards: number;
+
+  constructor(options: QueueEngineOptions) {
+    const directory = new QueueDirectory(options.store, options.clock);
+    super({ ...options, directory, pollIntervalMs: options.pollIntervalMs ?? 500 });
+    this.accountId = options.accountId;
+    this.region = options.region;
+    this.shards = options.shards ?? 4;
+  }
+
+  async createQueue(input: CreateQueueInput): Promise<{ queueName: string }> {
+    validateQueueName(input.queueName, input.attributes);
+    const requested = validateSettableAttributes(input.attributes ?? {}, 'create');
+    const tags = validateTags(input.tags ?? {}, 0);
+    const nowMs = this.clock.nowMs();
+    const existing = await this.store.createQueue({
+      name: input.queueName,
+      id: randomUUID(),
+      attributes: attributesForNewQueue(requested),
+      tags,
+      createdMs: nowMs,
+      modifiedMs: nowMs,
+      epoch: 0,
+      shards: this.shards,
+    });
+    if (existing) {
+      const differing = firstDifferingAttribute(existing.attributes, requested);
+      if (differing) {
+        throw new SqsError(
+          'QueueNameExists',
+          `A queue already exists with the same name and a different value for attribute ${differing}`,
+        );
+      }
+    }
+    this.directory.forget(input.queueName);
+    return { queueName: input.queueName };
+  }
+
+  async getQueueUrl(input: GetQueueUrlInput): Promise<{ queueName: string }> {
+    if (input.queueOwnerAwsAccountId !== undefined && input.queueOwnerAwsAccountId !== this.accountId) {
+      throw new QueueDoesNotExist();
+    }
+    const queue = await this.directory.get(input.queueName);
+    return { queueName: queue.name };
+  }
+
+  async listQueues(input: ListQueuesInput): Promise<ListQueuesResult> {
+    const { maxResults } = input;
+    if (maxResults !== undefined && (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > MAX_LIST_QUEUES_RESULTS)) {
+      throw invalidParameter('MaxResults', maxResults, `MaxResults must be an integer between 1 and ${MAX_LIST_QUEUES_RESULTS}.`);
+    }
+    const page = await this.store.listQueues({
+      prefix: input.queueNamePrefix ?? '',
+      limit: maxResults ?? MAX_LIST_QUEUES_RESULTS,
+      afterName: input.nextToken === undefined ? undefined : decodeNextToken(input.nextToken),
+    });
+    // SQS gives a NextToken only to callers that asked for pages with MaxResults.
+    const nextToken = maxResults !== undefined && page.lastName ? encodeNextToken(page.lastName) : undefined;
+    return { queueNames: page.names, ...(nextToken ? { nextToken } : {}) };
+  }
+
+  async deleteQueue(input: QueueInput): Promise<void> {
+    const queue = await this.directory.get(input.queueName);
+    this.directory.forget(input.queueName);
+    // The messages stay behind under the old queue id, unreachable, until DynamoDB's TTL removes them.
+    if (!(await this.store.deleteQueue(queue))) throw new QueueDoesNotExist();
+  }
+
+  async getQueueAttributes(input: GetQueueAttributesInput): Promise<StringMap> {
+    const queue = await this.directory.get(input.queueName);
+    const wanted = resolveRequestedAttributes(input.attributeNames);
+    const nowMs = this.clock.nowMs();
+    const all: Record<string, string> = {
+      ...queue.attributes,
+      CreatedTimestamp: String(Math.floor(queue.createdMs / 1000)),
+      LastModifiedTimestamp: String(Math.floor(queue.modifiedMs / 1000)),
+      QueueArn: this.queueArn(queue.name),
+    };
+    if (COUNT_ATTRIBUTES.some((name) => wanted.has(name))) {
+      const counts = await this.store.countMessages(queue, nowMs, this.retentionMs(queue));
+      all.ApproximateNumberOfMessages = String(counts.visible);
+      all.ApproximateNumberOfMessagesNotVisible = String(counts.inflight);
+      all.ApproximateNumberOfMessagesDelayed = String(counts.delayed);
+    }
+    const result: Record<string, string> = {};
+    for (const name of wanted) {
+      const value = all[name];
+      if (value !== undefined && value !== '') result[name] = value;
+    }
+    return result;
+  }
+
+  async setQueueAttributes(input: SetQueueAttributesInput): Promise<void> {
+    const queue = await this.directory.get(input.queueName);
+    const attributes = validateSettableAttributes(input.attributes ?? {}, 'set');
+    await this.updateQueue(queue, { attributes, modifiedMs: this.clock.nowMs() });
+  }
+
+  async purgeQueue(input: QueueInput): Promise<void> {
+    const queue = await this.directory.get(input.queueName);
+    const nowMs = this.clock.nowMs();
+    this.directory.forget(queue.name);
+    if (!(await this.store.purgeQueue(queue, nowMs, PURGE_INTERVAL_MS))) {
+      if (!(await this.store.getQueue(queue.name))) throw new QueueDoesNotExist();
+      throw new SqsError(
+        'PurgeQueueInProgress',
+        `Only one PurgeQueue operation on ${queue.name} is allowed every 60 seconds.`,
+      );
+    }
+  }
+
+  async tagQueue(input: TagQueueInput): Promise<void> {
+    const queue = await this.directory.get(input.queueName);
+    const requested = input.tags ?? {};
+    const kept = Object.keys(queue.tags).filter((key) => !(key in requested)).length;
+    const tags = validateTags(requested, kept);
+    await this.updateQueue(queue, { tags });
+  }
+
+  async untagQueue(input: UntagQueueInput): Promise<void> {
+    const queue = await this.directory.get(input.queueName);
+    if (!Array.isArray(input.tagKeys) || input.tagKeys.length === 0) {
+      throw new InvalidParameterValue('Tag keys must be between 1 and 128 characters in length.');
+    }
+    await this.updateQueue(queue, { removeTagKeys: input.tagKeys });
+  }
+
+  async listQueueTags(input: QueueInput): Promise<StringMap> {
+    const queue = await this.directory.get(input.queueName);
+    return { ...queue.tags };
+  }
+
+  private queueArn(queueName: string): string {
+    return `arn:aws:sqs:${this.region}:${this.accountId}:${queueName}`;
+  }
+
+  private async updateQueue(queue: QueueRecord, change: Parameters<Store['updateQueue']>[1]): Promise<void> {
+    this.directory.forget(queue.name);
+    if (!(await this.store.updateQueue(queue, change))) throw new QueueDoesNotExist();
+  }
+}
+
+/** Validates tags and returns them; `existingCount` is how many tags the queue keeps besides these. */
+function validateTags(tags: StringMap, existingCount: number): Record<string, string> {
+  const valid: Record<string, string> = {};
+  const entries = Object.entries(tags);
+  if (existingCount + entries.length > MAX_TAGS_PER_QUEUE) {
+    throw new InvalidParameterValue(`Too many tags added for queue. A queue can have at most ${MAX_TAGS_PER_QUEUE} tags.`);
+  }
+  for (const [key, value] of entries) {
+    if (key.length === 0 || key.length > MAX_TAG_KEY_LENGTH) {
+      throw new InvalidParameterValue(`Tag keys must be between 1 and ${MAX_TAG_KEY_LENGTH} characters in length.`);
+    }
+    if (typeof value !== 'string' || value.length > MAX_TAG_VALUE_LENGTH) {
+      throw new InvalidParameterValue(`Tag values may only be up to ${MAX_TAG_VALUE_LENGTH} characters in length.`);
+    }
+    valid[key] = value;
+  }
+  return valid;
+}
+
+function encodeNextToken(lastName: string): string {
+  return Buffer.from(JSON.stringify({ after: lastName }), 'utf8').toString('base64url');
+}
+
+function decodeNextToken(token: string): string {
+  try {
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { after?: unknown };
+    if (typeof parsed.after === 'string') return parsed.after;
+  } catch {
+    // Falls through to the error below.
+  }
+  throw new InvalidParameterValue('Invalid NextToken value.');
+}

@@ -1,0 +1,70 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/** Where one receive of one message left its state: enough to find it again, nothing a client may edit. */
+export interface Receipt {
+  readonly queueId: string;
+  /** The queue's purge generation when the message was received. */
+  readonly epoch: number;
+  readonly shard: number;
+  /** When the message becomes visible again, as the storage key records it. */
+  readonly visibleAtMs: number;
+  readonly messageId: string;
+  /** When this receive happened: ChangeMessageVisibility may not extend past 12 hours from it. */
+  readonly receivedAtMs: number;
+  /** Names this receive, so a handle from an earlier receive never acts on a later one. */
+  readonly receiveId: string;
+}
+
+const VERSION = '1';
+const MAC_BYTES = 18;
+
+/**
+ * Receipt handles are `base64url(fields).base64url(hmac)`: opaque to clients and unforgeable, because the
+ * HMAC key never leaves the service. A handle that fails the check is `ReceiptHandleIsInvalid`.
+ */
+export class ReceiptHandleCodec {
+  constructor(private readonly secret: Uint8Array) {}
+
+  encode(receipt: Receipt): string {
+    const fields = [
+      VERSION,
+      receipt.queueId,
+      receipt.epoch,
+      receipt.shard,
+      receipt.visibleAtMs,
+      receipt.messageId,
+      receipt.receivedAtMs,
+      receipt.receiveId,
+    ].join('|');
+    const payload = Buffer.from(fields, 'utf8').toString('base64url');
+    return `${payload}.${this.mac(payload).toString('base64url')}`;
+  }
+
+  /** The receipt a handle names, or undefined when the handle was not issued by this service. */
+  decode(handle: string): Receipt | undefined {
+    if (typeof handle !== 'string' || handle.length > 1024) return undefined;
+    const [payload, mac, extra] = handle.split('.');
+    if (!payload || !mac || extra !== undefined) return undefined;
+    const given = Buffer.from(mac, 'base64url');
+    const expected = this.mac(payload);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+    const [version, queueId, epoch, shard, visibleAtMs, messageId, receivedAtMs, receiveId] = Buffer.from(payload, 'base64url')
+      .toString('utf8')
+      .split('|');
+    if (version !== VERSION || !queueId || !messageId || !receiveId) return undefined;
+    if (![epoch, shard, visibleAtMs, receivedAtMs].every((n) => /^\d{1,16}$/.test(n ?? ''))) return undefined;
+    return {
+      queueId,
+      epoch: Number(epoch),
+      shard: Number(shard),
+      visibleAtMs: Number(visibleAtMs),
+      messageId,
+      receivedAtMs: Number(receivedAtMs),
+      receiveId,
+    };
+  }
+
+  private mac(payload: string): Buffer {
+    return createHmac('sha256', this.secret).update(payload).digest().subarray(0, MAC_BYTES);
+  }
+}

@@ -1,0 +1,84 @@
+import type { ClaimedMessage } from '../storage/store.js';
+import { InvalidAttributeName } from './errors.js';
+import type { MessageAttributes, MessageAttributeValue, StringMap } from './types.js';
+
+/** Message system attributes a Standard queue has; `All` selects every one of them. */
+const STANDARD_SYSTEM_ATTRIBUTES = [
+  'SenderId',
+  'SentTimestamp',
+  'ApproximateReceiveCount',
+  'ApproximateFirstReceiveTimestamp',
+  'AWSTraceHeader',
+] as const;
+
+/** Known to SQS, but never present on a Standard queue's messages (FIFO and dead-letter attributes). */
+const OTHER_SYSTEM_ATTRIBUTES = ['SequenceNumber', 'MessageDeduplicationId', 'MessageGroupId', 'DeadLetterQueueSourceArn'];
+
+export function validateSystemAttributeNames(names: readonly string[]): ReadonlySet<string> {
+  const selected = new Set<string>();
+  for (const name of names) {
+    if (name === 'All') {
+      for (const known of STANDARD_SYSTEM_ATTRIBUTES) selected.add(known);
+    } else if ((STANDARD_SYSTEM_ATTRIBUTES as readonly string[]).includes(name)) {
+      selected.add(name);
+    } else if (!OTHER_SYSTEM_ATTRIBUTES.includes(name) && !QUEUE_ATTRIBUTE_NAMES_ACCEPTED.has(name)) {
+      throw new InvalidAttributeName(`Unknown Attribute ${name}.`);
+    }
+  }
+  return selected;
+}
+
+/**
+ * The older `AttributeNames` parameter of ReceiveMessage was typed with queue attribute names; SQS accepts
+ * them there and returns nothing for them.
+ */
+const QUEUE_ATTRIBUTE_NAMES_ACCEPTED = new Set([
+  'Policy',
+  'VisibilityTimeout',
+  'MaximumMessageSize',
+  'MessageRetentionPeriod',
+  'ApproximateNumberOfMessages',
+  'ApproximateNumberOfMessagesNotVisible',
+  'CreatedTimestamp',
+  'LastModifiedTimestamp',
+  'QueueArn',
+  'ApproximateNumberOfMessagesDelayed',
+  'DelaySeconds',
+  'ReceiveMessageWaitTimeSeconds',
+  'RedrivePolicy',
+  'FifoQueue',
+  'ContentBasedDeduplication',
+  'KmsMasterKeyId',
+  'KmsDataKeyReusePeriodSeconds',
+  'DeduplicationScope',
+  'FifoThroughputLimit',
+  'RedriveAllowPolicy',
+  'SqsManagedSseEnabled',
+]);
+
+export function systemAttributesOf(message: ClaimedMessage, selected: ReadonlySet<string>): StringMap {
+  const all: Record<string, string | undefined> = {
+    SenderId: message.content.senderId,
+    SentTimestamp: String(message.sentMs),
+    ApproximateReceiveCount: String(message.receiveCount),
+    ApproximateFirstReceiveTimestamp: String(message.firstReceiveMs),
+    AWSTraceHeader: message.content.messageSystemAttributes.AWSTraceHeader?.stringValue,
+  };
+  const attributes: Record<string, string> = {};
+  for (const name of selected) {
+    const value = all[name];
+    if (value !== undefined) attributes[name] = value;
+  }
+  return attributes;
+}
+
+/** The message attributes a receive asked for: `All`, `.*`, exact names, or `prefix.*`. */
+export function selectMessageAttributes(attributes: MessageAttributes, names: readonly string[]): MessageAttributes {
+  const selected: Record<string, MessageAttributeValue> = {};
+  const wantsAll = names.some((name) => name === 'All' || name === '.*');
+  const prefixes = names.filter((name) => name.endsWith('.*')).map((name) => name.slice(0, -1));
+  for (const [name, value] of Object.entries(attributes)) {
+    if (wantsAll || names.includes(name) || prefixes.some((prefix) => name.startsWith(prefix))) selected[name] = value;
+  }
+  return selected;
+}

@@ -1,0 +1,153 @@
+import { randomBytes } from 'node:crypto';
+import type { StringMap } from '../../engine/types.js';
+import type { QueueListPage, QueueRecord } from '../store.js';
+import type { Db } from './db.js';
+import { queueKey, queuePartition, RECEIPT_SECRET_KEY } from './schema.js';
+
+/** Queue records and the shared secret: small items, read often, written rarely. */
+export class QueueItems {
+  constructor(
+    private readonly db: Db,
+    private readonly accountId: string,
+  ) {}
+
+  async loadReceiptSecret(): Promise<Uint8Array> {
+    const existing = await this.db.get({ Key: RECEIPT_SECRET_KEY, ConsistentRead: true });
+    if (existing?.secret instanceof Uint8Array) return existing.secret;
+    // Two instances starting together: only the first put lands, both then read the same secret.
+    await this.db.put({
+      Item: { ...RECEIPT_SECRET_KEY, secret: randomBytes(32) },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+    const stored = await this.db.get({ Key: RECEIPT_SECRET_KEY, ConsistentRead: true });
+    if (!(stored?.secret instanceof Uint8Array)) throw new Error('receipt secret missing after create');
+    return stored.secret;
+  }
+
+  async create(record: QueueRecord): Promise<QueueRecord | undefined> {
+    const created = await this.db.put({
+      Item: { ...queueKey(this.accountId, record.name), ...toItem(record) },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+    if (created) return undefined;
+    const existing = await this.get(record.name);
+    // Deleted between our put and our read: try once more.
+    return existing ?? this.create(record);
+  }
+
+  async get(name: string): Promise<QueueRecord | undefined> {
+    const item = await this.db.get({ Key: queueKey(this.accountId, name), ConsistentRead: true });
+    return item ? fromItem(name, item) : undefined;
+  }
+
+  async list(options: { prefix: string; limit: number; afterName?: string }): Promise<QueueListPage> {
+    const names: string[] = [];
+    let startKey: Record<string, unknown> | undefined = options.afterName
+      ? queueKey(this.accountId, options.afterName)
+      : undefined;
+    do {
+      const out = await this.db.query({
+        KeyConditionExpression: options.prefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
+        ExpressionAttributeValues: {
+          ':pk': queuePartition(this.accountId),
+          ...(options.prefix ? { ':prefix': options.prefix } : {}),
+        },
+        ProjectionExpression: 'sk',
+        Limit: options.limit - names.length,
+        ExclusiveStartKey: startKey,
+      });
+      for (const item of out.Items ?? []) names.push(String(item.sk));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey && names.length < options.limit);
+    return { names, lastName: startKey ? names[names.length - 1] : undefined };
+  }
+
+  async delete(queue: QueueRecord): Promise<boolean> {
+    return this.db.delete({
+      Key: queueKey(this.accountId, queue.name),
+      ConditionExpression: 'id = :id',
+      ExpressionAttributeValues: { ':id': queue.id },
+    });
+  }
+
+  async update(
+    queue: QueueRecord,
+    change: { attributes?: StringMap; tags?: StringMap; removeTagKeys?: readonly string[]; modifiedMs?: number },
+  ): Promise<boolean> {
+    const sets: string[] = [];
+    const removes: string[] = [];
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':id': queue.id };
+    let n = 0;
+    for (const [name, value] of Object.entries(change.attributes ?? {})) {
+      names[`#n${n}`] = name;
+      values[`:v${n}`] = value;
+      sets.push(`attributes.#n${n} = :v${n}`);
+      n++;
+    }
+    for (const [key, value] of Object.entries(change.tags ?? {})) {
+      names[`#n${n}`] = key;
+      values[`:v${n}`] = value;
+      sets.push(`tags.#n${n} = :v${n}`);
+      n++;
+    }
+    for (const key of change.removeTagKeys ?? []) {
+      names[`#n${n}`] = key;
+      removes.push(`tags.#n${n}`);
+      n++;
+    }
+    if (change.modifiedMs !== undefined) {
+      values[':modified'] = change.modifiedMs;
+      sets.push('modifiedMs = :modified');
+    }
+    if (sets.length === 0 && removes.length === 0) return (await this.get(queue.name))?.id === queue.id;
+    const expression = [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : '']
+      .filter(Boolean)
+      .join(' ');
+    const updated = await this.db.update({
+      Key: queueKey(this.accountId, queue.name),
+      UpdateExpression: expression,
+      ConditionExpression: 'id = :id',
+      ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
+      ExpressionAttributeValues: values,
+    });
+    return updated !== undefined;
+  }
+
+  async purge(queue: QueueRecord, nowMs: number, minIntervalMs: number): Promise<boolean> {
+    const purgedLongAgo = 'attribute_not_exists(lastPurgeMs) OR lastPurgeMs <= :earliest';
+    const updated = await this.db.update({
+      Key: queueKey(this.accountId, queue.name),
+      UpdateExpression: 'SET lastPurgeMs = :now ADD epoch :one',
+      ConditionExpression: `id = :id AND (${purgedLongAgo})`,
+      ExpressionAttributeValues: { ':id': queue.id, ':now': nowMs, ':earliest': nowMs - minIntervalMs, ':one': 1 },
+    });
+    return updated !== undefined;
+  }
+}
+
+function toItem(record: QueueRecord) {
+  return {
+    id: record.id,
+    attributes: { ...record.attributes },
+    tags: { ...record.tags },
+    createdMs: record.createdMs,
+    modifiedMs: record.modifiedMs,
+    epoch: record.epoch,
+    shards: record.shards,
+  };
+}
+
+function fromItem(name: string, item: Record<string, unknown>): QueueRecord {
+  return {
+    name,
+    id: String(item.id),
+    attributes: (item.attributes ?? {}) as StringMap,
+    tags: (item.tags ?? {}) as StringMap,
+    createdMs: Number(item.createdMs),
+    modifiedMs: Number(item.modifiedMs),
+    epoch: Number(item.epoch ?? 0),
+    shards: Number(item.shards ?? 1),
+    lastPurgeMs: item.lastPurgeMs === undefined ? undefined : Number(item.lastPurgeMs),
+  };
+}

@@ -1,0 +1,387 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import { MAX_RETENTION_SECONDS, secondsToMs } from '../../engine/limits.js';
+import type { Receipt } from '../../engine/receipt-handle.js';
+import {
+  type ClaimedMessage,
+  type MessageContent,
+  type MessageCounts,
+  type NewMessage,
+  type QueueRecord,
+  type ReceiveRequest,
+  VISIBILITY_CHANGE,
+  type VisibilityChange,
+} from '../store.js';
+import type { Db } from './db.js';
+import { decodeContent, encodeContent } from './message-content.js';
+import {
+  bodyPartition,
+  bodySortKey,
+  dueBound,
+  isWakeSortKey,
+  timelinePartition,
+  timelineSortKey,
+  visibleAtOfSortKey,
+  wakeSortKey,
+} from './schema.js';
+
+/** A state item in a queue's timeline (see docs/design.md): small, moved on every receive. */
+interface StateItem {
+  pk: string;
+  sk: string;
+  id: string;
+  /** Sent at, ms. */
+  st: number;
+  /** Receive count. */
+  rc: number;
+  /** First receive, ms. */
+  fr?: number;
+  /** Receive id of the latest receive. */
+  rt?: string;
+  /** Visible at, ms, when ChangeMessageVisibility moved it away from the time in the key. */
+  vt?: number;
+  /** Content chunks. */
+  n: number;
+  ttl: number;
+}
+
+/** A wake-up pointer left by ChangeMessageVisibility when it made a message visible earlier than its key. */
+interface WakeItem {
+  pk: string;
+  sk: string;
+  /** Sort key of the state item it wakes. */
+  tgt: string;
+  /** The receive the change was made for. */
+  rt: string;
+}
+
+/** Candidates read per Query: wider than the request so concurrent receivers rarely pick the same message. */
+const MIN_WINDOW = 32;
+/** Pages read per shard before giving up on a head full of messages that are not receivable. */
+const MAX_PAGES_PER_SHARD = 4;
+/** A state item whose content is missing this long after its send is a leftover of a failed send. */
+const CONTENT_GRACE_MS = 60_000;
+
+const exists = 'attribute_exists(pk)';
+const notExtended = '(attribute_not_exists(vt) OR vt <= :now)';
+
+export class Timeline {
+  constructor(private readonly db: Db) {}
+
+  async put(queue: QueueRecord, messages: readonly NewMessage[]): Promise<void> {
+    const requests: { PutRequest: { Item: Record<string, unknown> } }[] = [];
+    for (const message of messages) {
+      const chunks = encodeContent(message.content);
+      const ttl = ttlFor(message.sentMs);
+      chunks.forEach((chunk, k) => {
+        const body: Record<string, unknown> = { pk: bodyPartition(message.messageId), sk: bodySortKey(k), p: chunk, ttl };
+        requests.push({ PutRequest: { Item: body } });
+      });
+      const state: StateItem = {
+        pk: timelinePartition(queue.id, queue.epoch, randomInt(queue.shards)),
+        sk: timelineSortKey(message.visibleAtMs, message.messageId),
+        id: message.messageId,
+        st: message.sentMs,
+        rc: 0,
+        n: chunks.length,
+        ttl,
+      };
+      requests.push({ PutRequest: { Item: { ...state } } });
+    }
+    await this.db.batchWrite(requests);
+  }
+
+  async receive(request: ReceiveRequest): Promise<ClaimedMessage[]> {
+    const claims: Claim[] = [];
+    for (const shard of shuffled(range(request.queue.shards))) {
+      if (claims.length >= request.maxMessages) break;
+      await this.receiveFromShard(request, shard, claims);
+    }
+    return this.attachContent(claims, request.nowMs);
+  }
+
+  async delete(receipts: readonly Receipt[]): Promise<void> {
+    const keys = new Map<string, { pk: string; sk: string }>();
+    for (const receipt of receipts) {
+      const key = stateKey(receipt);
+      keys.set(`${key.pk} ${key.sk}`, key);
+    }
+    // Unconditional: a receipt names the exact key its receive created, and a later receive moves the
+    // message to a new key, so a superseded receipt deletes nothing (SQS: "succeeds, may not delete").
+    await this.db.batchWrite([...keys.values()].map((Key) => ({ DeleteRequest: { Key } })));
+  }
+
+  async changeVisibility(receipt: Receipt, visibleAtMs: number, nowMs: number): Promise<VisibilityChange> {
+    const key = stateKey(receipt);
+    const heldByThisReceipt = 'rt = :rt';
+    const inflight = '((attribute_exists(vt) AND vt > :now) OR (attribute_not_exists(vt) AND sk > :due))';
+    const changed = await this.db.update({
+      Key: key,
+      UpdateExpression: 'SET vt = :vt',
+      ConditionExpression: `${exists} AND ${heldByThisReceipt} AND ${inflight}`,
+      ExpressionAttributeValues: { ':rt': receipt.receiveId, ':now': nowMs, ':due': dueBound(nowMs), ':vt': visibleAtMs },
+    });
+    if (!changed) {
+      const item = await this.db.get({ Key: key, ConsistentRead: true });
+      return item?.rt === receipt.receiveId ? VISIBILITY_CHANGE.notInflight : VISIBILITY_CHANGE.receiptExpired;
+    }
+    // Receivers only look at keys that are due, so a message made visible before its key's time needs a
+    // pointer at the new time. If the pointer write is lost, the message still returns at its key's time.
+    if (visibleAtMs < receipt.visibleAtMs) {
+      const wake: WakeItem = { pk: key.pk, sk: wakeSortKey(visibleAtMs, receipt.messageId), tgt: key.sk, rt: receipt.receiveId };
+      await this.db.put({ Item: { ...wake, ttl: ttlFor(nowMs) } });
+    }
+    return VISIBILITY_CHANGE.changed;
+  }
+
+  async count(queue: QueueRecord, nowMs: number, retentionMs: number): Promise<MessageCounts> {
+    let visible = 0;
+    let inflight = 0;
+    let delayed = 0;
+    for (const shard of range(queue.shards)) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const out = await this.db.query({
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': timelinePartition(queue.id, queue.epoch, shard) },
+          ProjectionExpression: 'sk, rc, vt, st',
+          ExclusiveStartKey: startKey,
+        });
+        for (const item of (out.Items ?? []) as StateItem[]) {
+          if (isWakeSortKey(item.sk) || item.st + retentionMs <= nowMs) continue;
+          if (visibleAt(item) <= nowMs) visible++;
+          else if (item.rc > 0) inflight++;
+          else delayed++;
+        }
+        startKey = out.LastEvaluatedKey;
+      } while (startKey);
+    }
+    return { visible, inflight, delayed };
+  }
+
+  private async receiveFromShard(request: ReceiveRequest, shard: number, claims: Claim[]): Promise<void> {
+    const { queue, nowMs } = request;
+    const pk = timelinePartition(queue.id, queue.epoch, shard);
+    let startKey: Record<string, unknown> | undefined;
+    for (let page = 0; page < MAX_PAGES_PER_SHARD && claims.length < request.maxMessages; page++) {
+      const out = await this.db.query({
+        KeyConditionExpression: 'pk = :pk AND sk <= :due',
+        ExpressionAttributeValues: { ':pk': pk, ':due': dueBound(nowMs) },
+        ConsistentRead: true,
+        Limit: Math.max(MIN_WINDOW, 3 * request.maxMessages),
+        ExclusiveStartKey: startKey,
+      });
+      const candidates: { item: StateItem; wake?: WakeItem }[] = [];
+      const wakes: WakeItem[] = [];
+      for (const item of (out.Items ?? []) as (StateItem | WakeItem)[]) {
+        if (isWakeSortKey(item.sk)) wakes.push(item as WakeItem);
+        else if (visibleAt(item as StateItem) <= nowMs) candidates.push({ item: item as StateItem });
+      }
+      candidates.push(...(await this.resolveWakes(wakes, nowMs)));
+      const pending = shuffled(candidates);
+      while (claims.length < request.maxMessages && pending.length > 0) {
+        const batch = pending.splice(0, request.maxMessages - claims.length);
+        const results = await Promise.all(batch.map((c) => this.claimOrExpire(request, shard, c.item, c.wake)));
+        for (const claim of results) if (claim && claims.length < request.maxMessages) claims.push(claim);
+      }
+      startKey = out.LastEvaluatedKey;
+      if (!startKey) break;
+    }
+  }
+
+  /** The state items that due wake pointers name, when still held by the receive the pointer was made for. */
+  private async resolveWakes(wakes: WakeItem[], nowMs: number): Promise<{ item: StateItem; wake: WakeItem }[]> {
+    const resolved = await Promise.all(
+      wakes.map(async (wake) => {
+        const item = (await this.db.get({ Key: { pk: wake.pk, sk: wake.tgt }, ConsistentRead: true })) as
+          | StateItem
+          | undefined;
+        if (item && item.rt === wake.rt && visibleAt(item) <= nowMs) return { item, wake };
+        // Deleted, received again, or extended by a later change (which leaves its own pointer if it needs one).
+        await this.db.delete({ Key: { pk: wake.pk, sk: wake.sk } });
+        return undefined;
+      }),
+    );
+    return resolved.filter((r): r is { item: StateItem; wake: WakeItem } => r !== undefined);
+  }
+
+  private async claimOrExpire(
+    request: ReceiveRequest,
+    shard: number,
+    item: StateItem,
+    wake: WakeItem | undefined,
+  ): Promise<Claim | undefined> {
+    if (item.st + request.retentionMs <= request.nowMs) {
+      await this.db.delete({ Key: { pk: item.pk, sk: item.sk }, ...unchangedSince(item, request.nowMs) });
+      if (wake) await this.db.delete({ Key: { pk: wake.pk, sk: wake.sk } });
+      return undefined;
+    }
+    const claim = await this.claim(request, shard, item);
+    if (claim && wake) await this.db.delete({ Key: { pk: wake.pk, sk: wake.sk } });
+    return claim;
+  }
+
+  /**
+   * Takes one message for this receive. The conditional delete of the observed state item decides the
+   * winner among concurrent receivers; the new item is written first so a crash in between can only
+   * duplicate the message after its visibility timeout, never lose it.
+   */
+  private async claim(request: ReceiveRequest, shard: number, item: StateItem): Promise<Claim | undefined> {
+    const { nowMs, visibilityTimeoutMs, queue } = request;
+    const receiveId = randomBytes(9).toString('base64url');
+    const receiveCount = item.rc + 1;
+    const firstReceiveMs = item.fr ?? nowMs;
+    let keyTimeMs: number;
+    if (visibilityTimeoutMs === 0) {
+      // Visible again at once: the message keeps its key and only the receive changes.
+      keyTimeMs = visibleAtOfSortKey(item.sk);
+      const updated = await this.db.update({
+        Key: { pk: item.pk, sk: item.sk },
+        UpdateExpression: 'SET rc = :rc, rt = :rt, fr = :fr REMOVE vt',
+        ...unchangedSince(item, nowMs, { ':rc': receiveCount, ':rt': receiveId, ':fr': firstReceiveMs }),
+      });
+      if (!updated) return undefined;
+    } else {
+      keyTimeMs = nowMs + visibilityTimeoutMs;
+      if (timelineSortKey(keyTimeMs, item.id) === item.sk) keyTimeMs += 1;
+      const moved: StateItem = {
+        pk: item.pk,
+        sk: timelineSortKey(keyTimeMs, item.id),
+        id: item.id,
+        st: item.st,
+        rc: receiveCount,
+        fr: firstReceiveMs,
+        rt: receiveId,
+        n: item.n,
+        ttl: item.ttl,
+      };
+      // Two receivers claiming in the same millisecond collide here.
+      if (!(await this.db.put({ Item: { ...moved }, ConditionExpression: 'attribute_not_exists(pk)' }))) return undefined;
+      const won = await this.db.delete({ Key: { pk: item.pk, sk: item.sk }, ...unchangedSince(item, nowMs) });
+      if (!won) {
+        await this.db.delete({
+          Key: { pk: moved.pk, sk: moved.sk },
+          ConditionExpression: 'rt = :rt',
+          ExpressionAttributeValues: { ':rt': receiveId },
+        });
+        return undefined;
+      }
+    }
+    return {
+      receipt: {
+        queueId: queue.id,
+        epoch: queue.epoch,
+        shard,
+        visibleAtMs: keyTimeMs,
+        messageId: item.id,
+        receivedAtMs: nowMs,
+        receiveId,
+      },
+      messageId: item.id,
+      sentMs: item.st,
+      receiveCount,
+      firstReceiveMs,
+      chunks: item.n,
+    };
+  }
+
+  private async attachContent(claims: Claim[], nowMs: number): Promise<ClaimedMessage[]> {
+    if (claims.length === 0) return [];
+    const contents = new Map<string, MessageContent>();
+    const single = claims.filter((c) => c.chunks === 1).map((c) => c.messageId);
+    // Content never changes after its write, so an eventually consistent read is right unless it is too new.
+    for (const consistent of [false, true]) {
+      const missing = single.filter((id) => !contents.has(id));
+      if (missing.length === 0) break;
+      const items = await this.db.batchGet(
+        missing.map((id) => ({ pk: bodyPartition(id), sk: bodySortKey(0) })),
+        consistent,
+      );
+      for (const item of items) {
+        contents.set(String(item.pk).slice(2), decodeContent([item.p as Uint8Array]));
+      }
+    }
+    await Promise.all(
+      claims
+        .filter((c) => c.chunks > 1)
+        .map(async (c) => {
+          const content = await this.readChunks(c.messageId, c.chunks);
+          if (content) contents.set(c.messageId, content);
+        }),
+    );
+    const messages: ClaimedMessage[] = [];
+    for (const claim of claims) {
+      const content = contents.get(claim.messageId);
+      if (content) {
+        const { chunks: _chunks, ...rest } = claim;
+        messages.push({ ...rest, content });
+      } else if (nowMs - claim.sentMs > CONTENT_GRACE_MS) {
+        await this.delete([claim.receipt]);
+      }
+      // Otherwise its send is still writing the content: the message returns after its visibility timeout.
+    }
+    return messages;
+  }
+
+  private async readChunks(messageId: string, chunks: number): Promise<MessageContent | undefined> {
+    const parts: Uint8Array[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.query({
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': bodyPartition(messageId) },
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      });
+      for (const item of out.Items ?? []) parts.push(item.p as Uint8Array);
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return parts.length === chunks ? decodeContent(parts) : undefined;
+  }
+}
+
+interface Claim extends Omit<ClaimedMessage, 'content'> {
+  readonly chunks: number;
+}
+
+/** The condition that the state item is still as this receiver read it: same receive, not extended since. */
+function unchangedSince(item: StateItem, nowMs: number, extraValues: Record<string, unknown> = {}) {
+  const sameReceive = item.rt === undefined ? 'attribute_not_exists(rt)' : 'rt = :observedRt';
+  return {
+    ConditionExpression: `${exists} AND ${sameReceive} AND ${notExtended}`,
+    ExpressionAttributeValues: {
+      ':now': nowMs,
+      ...(item.rt === undefined ? {} : { ':observedRt': item.rt }),
+      ...extraValues,
+    },
+  };
+}
+
+function visibleAt(item: StateItem): number {
+  return item.vt ?? visibleAtOfSortKey(item.sk);
+}
+
+function stateKey(receipt: Receipt): { pk: string; sk: string } {
+  return {
+    pk: timelinePartition(receipt.queueId, receipt.epoch, receipt.shard),
+    sk: timelineSortKey(receipt.visibleAtMs, receipt.messageId),
+  };
+}
+
+/** DynamoDB's TTL collects items a day after the longest possible retention: free garbage collection. */
+function ttlFor(sentMs: number): number {
+  return Math.ceil((sentMs + secondsToMs(MAX_RETENTION_SECONDS)) / 1000) + 86_400;
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+function shuffled<T>(items: T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
