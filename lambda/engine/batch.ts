@@ -17,7 +17,12 @@ export function validateBatch(entries: readonly BatchEntry[], entryName: string)
   }
   const seen = new Set<string>();
   for (const { id } of entries) {
-    if (typeof id !== 'string' || id.length === 0 || id.length > MAX_BATCH_ENTRY_ID_LENGTH || !ENTRY_ID.test(id)) {
+    if (
+      typeof id !== 'string' ||
+      id.length === 0 ||
+      id.length > MAX_BATCH_ENTRY_ID_LENGTH ||
+      !ENTRY_ID.test(id)
+    ) {
       throw new SqsError(
         'InvalidBatchEntryId',
         'A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.',
@@ -31,5 +36,10 @@ export function validateBatch(entries: readonly BatchEntry[], entryName: string)
 /** A failed entry as SQS reports it; errors that are not SqsErrors are the service's fault. */
 export function failedEntry(id: string, error: unknown): BatchResultErrorEntry {
   if (error instanceof SqsError) return { id, senderFault: true, code: error.code, message: error.message };
-  return { id, senderFault: false, code: 'InternalError', message: 'The request processing has failed because of an unknown error.' };
+  return {
+    id,
+    senderFault: false,
+    code: 'InternalError',
+    message: 'The request processing has failed because of an unknown error.',
+  };
 }

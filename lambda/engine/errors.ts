@@ -79,7 +79,10 @@ export class InvalidAttributeValue extends SqsError {
 
 export class ReceiptHandleIsInvalid extends SqsError {
   constructor(receiptHandle: string) {
-    super('ReceiptHandleIsInvalid', `The input receipt handle "${receiptHandle}" is not a valid receipt handle.`);
+    super(
+      'ReceiptHandleIsInvalid',
+      `The input receipt handle "${receiptHandle}" is not a valid receipt handle.`,
+    );
   }
 }
 
@@ -91,5 +94,7 @@ export class UnsupportedOperation extends SqsError {
 
 /** SQS's phrasing for a parameter whose value breaks a rule: `Value x for parameter P is invalid. Reason: ...` */
 export function invalidParameter(parameter: string, value: unknown, reason: string): InvalidParameterValue {
-  return new InvalidParameterValue(`Value ${String(value)} for parameter ${parameter} is invalid. Reason: ${reason}`);
+  return new InvalidParameterValue(
+    `Value ${String(value)} for parameter ${parameter} is invalid. Reason: ${reason}`,
+  );
 }

@@ -16,7 +16,11 @@ import { md5OfBody, md5OfMessageAttributes } from './md5.js';
 import { validateMessage } from './message-validation.js';
 import type { QueueDirectory } from './queue-directory.js';
 import type { Receipt, ReceiptHandleCodec } from './receipt-handle.js';
-import { selectMessageAttributes, systemAttributesOf, validateSystemAttributeNames } from './received-message.js';
+import {
+  selectMessageAttributes,
+  systemAttributesOf,
+  validateSystemAttributeNames,
+} from './received-message.js';
 import type {
   BatchEntry,
   BatchResult,
@@ -97,7 +101,8 @@ export abstract class MessageActions {
 
   async receiveMessage(input: ReceiveMessageInput): Promise<ReceiveMessageResult> {
     let queue = await this.directory.get(input.queueName);
-    const maxMessages = optionalInteger('MaxNumberOfMessages', input.maxNumberOfMessages, 1, MAX_RECEIVE_MESSAGES) ?? 1;
+    const maxMessages =
+      optionalInteger('MaxNumberOfMessages', input.maxNumberOfMessages, 1, MAX_RECEIVE_MESSAGES) ?? 1;
     const visibilityTimeout =
       optionalInteger('VisibilityTimeout', input.visibilityTimeout, 0, MAX_VISIBILITY_TIMEOUT_SECONDS) ??
       numberAttribute(queue, 'VisibilityTimeout');
@@ -116,7 +121,9 @@ export abstract class MessageActions {
         retentionMs: this.retentionMs(queue),
       });
       if (claimed.length > 0) {
-        return { messages: claimed.map((m) => this.toReceived(m, systemNames, input.messageAttributeNames ?? [])) };
+        return {
+          messages: claimed.map((m) => this.toReceived(m, systemNames, input.messageAttributeNames ?? [])),
+        };
       }
       const leftMs = deadlineMs - this.clock.nowMs();
       if (leftMs <= 0 || input.signal?.aborted) return { messages: [] };
@@ -154,7 +161,9 @@ export abstract class MessageActions {
     await this.changeVisibility(queue, input.receiptHandle, input.visibilityTimeout);
   }
 
-  async changeMessageVisibilityBatch(input: ChangeMessageVisibilityBatchInput): Promise<BatchResult<BatchEntry>> {
+  async changeMessageVisibilityBatch(
+    input: ChangeMessageVisibilityBatchInput,
+  ): Promise<BatchResult<BatchEntry>> {
     const queue = await this.directory.get(input.queueName);
     validateBatch(input.entries, 'ChangeMessageVisibilityBatchRequestEntry');
     const results = await Promise.all(
@@ -177,7 +186,10 @@ export abstract class MessageActions {
     return secondsToMs(numberAttribute(queue, 'MessageRetentionPeriod'));
   }
 
-  private async enqueue(queue: QueueRecord, messages: readonly SendMessageFields[]): Promise<SendMessageResult[]> {
+  private async enqueue(
+    queue: QueueRecord,
+    messages: readonly SendMessageFields[],
+  ): Promise<SendMessageResult[]> {
     const nowMs = this.clock.nowMs();
     const queueDelay = numberAttribute(queue, 'DelaySeconds');
     const stored = messages.map((message) => ({
@@ -201,9 +213,14 @@ export abstract class MessageActions {
     }));
   }
 
-  private async changeVisibility(queue: QueueRecord, receiptHandle: string, visibilityTimeout: number): Promise<void> {
+  private async changeVisibility(
+    queue: QueueRecord,
+    receiptHandle: string,
+    visibilityTimeout: number,
+  ): Promise<void> {
     const receipt = this.decodeReceipt(queue, receiptHandle);
-    const seconds = optionalInteger('VisibilityTimeout', visibilityTimeout, 0, MAX_VISIBILITY_TIMEOUT_SECONDS) ?? 0;
+    const seconds =
+      optionalInteger('VisibilityTimeout', visibilityTimeout, 0, MAX_VISIBILITY_TIMEOUT_SECONDS) ?? 0;
     const nowMs = this.clock.nowMs();
     const visibleAtMs = nowMs + secondsToMs(seconds);
     if (visibleAtMs > receipt.receivedAtMs + secondsToMs(MAX_VISIBILITY_TIMEOUT_SECONDS)) {
@@ -215,7 +232,10 @@ export abstract class MessageActions {
     }
     const outcome = await this.store.changeVisibility(receipt, visibleAtMs, nowMs);
     if (outcome === VISIBILITY_CHANGE.notInflight) {
-      throw new SqsError('MessageNotInflight', 'Message does not exist or is not available for visibility timeout change.');
+      throw new SqsError(
+        'MessageNotInflight',
+        'Message does not exist or is not available for visibility timeout change.',
+      );
     }
     if (outcome === VISIBILITY_CHANGE.receiptExpired) {
       throw invalidParameter('ReceiptHandle', receiptHandle, 'The receipt handle has expired.');
@@ -238,7 +258,10 @@ export abstract class MessageActions {
     systemNames: ReadonlySet<string>,
     messageAttributeNames: readonly string[],
   ): ReceivedMessage {
-    const messageAttributes = selectMessageAttributes(message.content.messageAttributes, messageAttributeNames);
+    const messageAttributes = selectMessageAttributes(
+      message.content.messageAttributes,
+      messageAttributeNames,
+    );
     return {
       messageId: message.messageId,
       receiptHandle: this.receiptHandles.encode(message.receipt),
@@ -255,7 +278,12 @@ function numberAttribute(queue: QueueRecord, name: string): number {
   return Number(queue.attributes[name]);
 }
 
-function optionalInteger(parameter: string, value: number | undefined, min: number, max: number): number | undefined {
+function optionalInteger(
+  parameter: string,
+  value: number | undefined,
+  min: number,
+  max: number,
+): number | undefined {
   if (value === undefined) return undefined;
   if (!Number.isInteger(value) || value < min || value > max) {
     throw invalidParameter(parameter, value, `Must be between ${min} and ${max}, if provided.`);

@@ -57,7 +57,11 @@ export function validateMessage(message: SendMessageFields, maximumMessageSize: 
 
 export function validateDelaySeconds(delaySeconds: number): void {
   if (!Number.isInteger(delaySeconds) || delaySeconds < 0 || delaySeconds > MAX_DELAY_SECONDS) {
-    throw invalidParameter('DelaySeconds', delaySeconds, `DelaySeconds must be >= 0 and <= ${MAX_DELAY_SECONDS}.`);
+    throw invalidParameter(
+      'DelaySeconds',
+      delaySeconds,
+      `DelaySeconds must be >= 0 and <= ${MAX_DELAY_SECONDS}.`,
+    );
   }
 }
 
@@ -108,7 +112,8 @@ function validateSystemAttributes(attributes: MessageAttributes): void {
 
 function validateAttributeName(name: string): void {
   const reason = attributeNameProblem(name);
-  if (reason) throw new InvalidParameterValue(`Message (user) attribute name '${name}' is invalid. ${reason}`);
+  if (reason)
+    throw new InvalidParameterValue(`Message (user) attribute name '${name}' is invalid. ${reason}`);
 }
 
 function attributeNameProblem(name: string): string | undefined {
@@ -132,7 +137,9 @@ function validateAttributeValue(
 ): void {
   const dataType = value?.dataType;
   if (!dataType) {
-    throw new InvalidParameterValue(`The message (${kind}) attribute '${name}' must contain a non-empty attribute type.`);
+    throw new InvalidParameterValue(
+      `The message (${kind}) attribute '${name}' must contain a non-empty attribute type.`,
+    );
   }
   if (dataType.length > MAX_MESSAGE_ATTRIBUTE_TYPE_LENGTH || !DATA_TYPE.test(dataType)) {
     throw new InvalidParameterValue(
@@ -149,11 +156,15 @@ function validateAttributeValue(
   }
   const base = dataType.startsWith('Number') ? 'Number' : 'String';
   if (value.stringValue === undefined || value.stringValue.length === 0 || value.binaryValue !== undefined) {
-    throw new InvalidParameterValue(`Message (${kind}) attribute '${name}' must contain a non-empty value of type '${base}'.`);
+    throw new InvalidParameterValue(
+      `Message (${kind}) attribute '${name}' must contain a non-empty value of type '${base}'.`,
+    );
   }
   if (hasDisallowedCharacters(value.stringValue)) throw invalidContents();
   if (base === 'Number' && !isSqsNumber(value.stringValue)) {
-    throw new InvalidParameterValue(`Can't cast the value of message (${kind}) attribute '${name}' to a number.`);
+    throw new InvalidParameterValue(
+      `Can't cast the value of message (${kind}) attribute '${name}' to a number.`,
+    );
   }
 }
 

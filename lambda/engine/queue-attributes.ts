@@ -76,10 +76,14 @@ export function attributesForNewQueue(requested: StringMap | undefined): Record<
  * Checks names and values as SQS does and returns them normalised (`"030"` becomes `"30"`), so equal
  * settings compare equal when CreateQueue is repeated.
  */
-export function validateSettableAttributes(requested: StringMap, action: 'create' | 'set'): Record<string, string> {
+export function validateSettableAttributes(
+  requested: StringMap,
+  action: 'create' | 'set',
+): Record<string, string> {
   const valid: Record<string, string> = {};
   for (const [name, value] of Object.entries(requested)) {
-    if (typeof value !== 'string') throw new InvalidAttributeValue(`Invalid value for the parameter ${name}.`);
+    if (typeof value !== 'string')
+      throw new InvalidAttributeValue(`Invalid value for the parameter ${name}.`);
     if (name in NUMERIC_QUEUE_ATTRIBUTES) {
       valid[name] = validateNumeric(name as NumericQueueAttribute, value);
     } else if ((FREE_FORM_ATTRIBUTES as readonly string[]).includes(name)) {
@@ -88,7 +92,8 @@ export function validateSettableAttributes(requested: StringMap, action: 'create
       throw new UnsupportedOperation(NOT_YET_SUPPORTED[name] as string);
     } else if (name === 'FifoQueue') {
       if (action === 'set') throw new InvalidAttributeName(`Unknown Attribute ${name}.`);
-      if (value !== 'false') throw new UnsupportedOperation('FIFO queues are not supported by this service yet.');
+      if (value !== 'false')
+        throw new UnsupportedOperation('FIFO queues are not supported by this service yet.');
     } else if ((FIFO_ONLY as readonly string[]).includes(name)) {
       throw new InvalidAttributeName(`You can specify the ${name} only when FifoQueue is set to true.`);
     } else {
@@ -109,7 +114,8 @@ function validateNumeric(name: NumericQueueAttribute, value: string): string {
 
 function validateFreeForm(name: string, value: string): string {
   if (name === 'SqsManagedSseEnabled') {
-    if (value !== 'true' && value !== 'false') throw new InvalidAttributeValue(`Invalid value for the parameter ${name}.`);
+    if (value !== 'true' && value !== 'false')
+      throw new InvalidAttributeValue(`Invalid value for the parameter ${name}.`);
     return value;
   }
   if (name === 'Policy' && value !== '') {
@@ -117,7 +123,9 @@ function validateFreeForm(name: string, value: string): string {
       const policy = JSON.parse(value) as unknown;
       if (typeof policy !== 'object' || policy === null) throw new Error('not an object');
     } catch {
-      throw new InvalidAttributeValue(`Invalid value for the parameter ${name}. Reason: The policy is not valid JSON.`);
+      throw new InvalidAttributeValue(
+        `Invalid value for the parameter ${name}. Reason: The policy is not valid JSON.`,
+      );
     }
   }
   if (value.length > 20_480) throw new InvalidAttributeValue(`Invalid value for the parameter ${name}.`);

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { QueueRecord, Store } from '../storage/store.js';
 import type { Clock } from './clock.js';
 import { InvalidParameterValue, invalidParameter, QueueDoesNotExist, SqsError } from './errors.js';
-import { MAX_LIST_QUEUES_RESULTS, MAX_TAG_KEY_LENGTH, MAX_TAG_VALUE_LENGTH, MAX_TAGS_PER_QUEUE, PURGE_INTERVAL_MS } from './limits.js';
+import {
+  MAX_LIST_QUEUES_RESULTS,
+  MAX_TAG_KEY_LENGTH,
+  MAX_TAG_VALUE_LENGTH,
+  MAX_TAGS_PER_QUEUE,
+  PURGE_INTERVAL_MS,
+} from './limits.js';
 import { MessageActions } from './message-actions.js';
 import {
   attributesForNewQueue,
@@ -92,8 +98,15 @@ export class QueueEngine extends MessageActions implements SqsEngine {
 
   async listQueues(input: ListQueuesInput): Promise<ListQueuesResult> {
     const { maxResults } = input;
-    if (maxResults !== undefined && (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > MAX_LIST_QUEUES_RESULTS)) {
-      throw invalidParameter('MaxResults', maxResults, `MaxResults must be an integer between 1 and ${MAX_LIST_QUEUES_RESULTS}.`);
+    if (
+      maxResults !== undefined &&
+      (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > MAX_LIST_QUEUES_RESULTS)
+    ) {
+      throw invalidParameter(
+        'MaxResults',
+        maxResults,
+        `MaxResults must be an integer between 1 and ${MAX_LIST_QUEUES_RESULTS}.`,
+      );
     }
     const page = await this.store.listQueues({
       prefix: input.queueNamePrefix ?? '',
@@ -191,14 +204,20 @@ function validateTags(tags: StringMap, existingCount: number): Record<string, st
   const valid: Record<string, string> = {};
   const entries = Object.entries(tags);
   if (existingCount + entries.length > MAX_TAGS_PER_QUEUE) {
-    throw new InvalidParameterValue(`Too many tags added for queue. A queue can have at most ${MAX_TAGS_PER_QUEUE} tags.`);
+    throw new InvalidParameterValue(
+      `Too many tags added for queue. A queue can have at most ${MAX_TAGS_PER_QUEUE} tags.`,
+    );
   }
   for (const [key, value] of entries) {
     if (key.length === 0 || key.length > MAX_TAG_KEY_LENGTH) {
-      throw new InvalidParameterValue(`Tag keys must be between 1 and ${MAX_TAG_KEY_LENGTH} characters in length.`);
+      throw new InvalidParameterValue(
+        `Tag keys must be between 1 and ${MAX_TAG_KEY_LENGTH} characters in length.`,
+      );
     }
     if (typeof value !== 'string' || value.length > MAX_TAG_VALUE_LENGTH) {
-      throw new InvalidParameterValue(`Tag values may only be up to ${MAX_TAG_VALUE_LENGTH} characters in length.`);
+      throw new InvalidParameterValue(
+        `Tag values may only be up to ${MAX_TAG_VALUE_LENGTH} characters in length.`,
+      );
     }
     valid[key] = value;
   }

@@ -48,7 +48,10 @@ export class ReceiptHandleCodec {
     const given = Buffer.from(mac, 'base64url');
     const expected = this.mac(payload);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-    const [version, queueId, epoch, shard, visibleAtMs, messageId, receivedAtMs, receiveId] = Buffer.from(payload, 'base64url')
+    const [version, queueId, epoch, shard, visibleAtMs, messageId, receivedAtMs, receiveId] = Buffer.from(
+      payload,
+      'base64url',
+    )
       .toString('utf8')
       .split('|');
     if (version !== VERSION || !queueId || !messageId || !receiveId) return undefined;

@@ -12,7 +12,12 @@ const STANDARD_SYSTEM_ATTRIBUTES = [
 ] as const;
 
 /** Known to SQS, but never present on a Standard queue's messages (FIFO and dead-letter attributes). */
-const OTHER_SYSTEM_ATTRIBUTES = ['SequenceNumber', 'MessageDeduplicationId', 'MessageGroupId', 'DeadLetterQueueSourceArn'];
+const OTHER_SYSTEM_ATTRIBUTES = [
+  'SequenceNumber',
+  'MessageDeduplicationId',
+  'MessageGroupId',
+  'DeadLetterQueueSourceArn',
+];
 
 export function validateSystemAttributeNames(names: readonly string[]): ReadonlySet<string> {
   const selected = new Set<string>();
@@ -73,12 +78,16 @@ export function systemAttributesOf(message: ClaimedMessage, selected: ReadonlySe
 }
 
 /** The message attributes a receive asked for: `All`, `.*`, exact names, or `prefix.*`. */
-export function selectMessageAttributes(attributes: MessageAttributes, names: readonly string[]): MessageAttributes {
+export function selectMessageAttributes(
+  attributes: MessageAttributes,
+  names: readonly string[],
+): MessageAttributes {
   const selected: Record<string, MessageAttributeValue> = {};
   const wantsAll = names.some((name) => name === 'All' || name === '.*');
   const prefixes = names.filter((name) => name.endsWith('.*')).map((name) => name.slice(0, -1));
   for (const [name, value] of Object.entries(attributes)) {
-    if (wantsAll || names.includes(name) || prefixes.some((prefix) => name.startsWith(prefix))) selected[name] = value;
+    if (wantsAll || names.includes(name) || prefixes.some((prefix) => name.startsWith(prefix)))
+      selected[name] = value;
   }
   return selected;
 }

@@ -165,7 +165,10 @@ export interface ChangeMessageVisibilityInput extends QueueInput {
 }
 
 export interface ChangeMessageVisibilityBatchInput extends QueueInput {
-  readonly entries: readonly ({ readonly receiptHandle: string; readonly visibilityTimeout: number } & BatchEntry)[];
+  readonly entries: readonly ({
+    readonly receiptHandle: string;
+    readonly visibilityTimeout: number;
+  } & BatchEntry)[];
 }
 
 /** What the engine offers; the protocol layer calls nothing else. */

@@ -93,7 +93,12 @@ export interface Store {
   /** Sets attributes and tags, removes tag keys; false when the queue is gone. */
   updateQueue(
     queue: QueueRecord,
-    change: { attributes?: StringMap; tags?: StringMap; removeTagKeys?: readonly string[]; modifiedMs?: number },
+    change: {
+      attributes?: StringMap;
+      tags?: StringMap;
+      removeTagKeys?: readonly string[];
+      modifiedMs?: number;
+    },
   ): Promise<boolean>;
   /** Starts a new epoch unless the last purge was less than `minIntervalMs` ago: then false. */
   purgeQueue(queue: QueueRecord, nowMs: number, minIntervalMs: number): Promise<boolean>;

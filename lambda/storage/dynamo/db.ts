@@ -61,7 +61,10 @@ export class Db {
     return out;
   }
 
-  async batchGet(keys: Record<string, unknown>[], consistentRead: boolean): Promise<Record<string, unknown>[]> {
+  async batchGet(
+    keys: Record<string, unknown>[],
+    consistentRead: boolean,
+  ): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     let pending: BatchGetCommandInput['RequestItems'] = {
       [this.tableName]: { Keys: keys, ConsistentRead: consistentRead },
@@ -80,7 +83,9 @@ export class Db {
   /** Puts and deletes in requests of at most 25, retrying unprocessed items until all are done. */
   async batchWrite(requests: NonNullable<BatchWriteCommandInput['RequestItems']>[string]): Promise<void> {
     for (let start = 0; start < requests.length; start += 25) {
-      let pending: BatchWriteCommandInput['RequestItems'] = { [this.tableName]: requests.slice(start, start + 25) };
+      let pending: BatchWriteCommandInput['RequestItems'] = {
+        [this.tableName]: requests.slice(start, start + 25),
+      };
       for (let attempt = 0; pending && Object.keys(pending).length > 0; attempt++) {
         if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
         const out: BatchWriteCommandOutput = await this.doc.send(

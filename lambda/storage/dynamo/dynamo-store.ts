@@ -20,7 +20,12 @@ export class DynamoStore implements Store {
   private readonly queues: QueueItems;
   private readonly timeline: Timeline;
 
-  constructor(options: { client: DynamoDBClient; tableName: string; accountId: string; meter: CapacityMeter }) {
+  constructor(options: {
+    client: DynamoDBClient;
+    tableName: string;
+    accountId: string;
+    meter: CapacityMeter;
+  }) {
     const db = new Db(options.client, options.tableName, options.meter);
     this.queues = new QueueItems(db, options.accountId);
     this.timeline = new Timeline(db);

@@ -20,10 +20,12 @@ interface StoredContent {
 export function encodeContent(content: MessageContent): Buffer[] {
   const stored: StoredContent = { b: content.body, i: content.senderId };
   if (Object.keys(content.messageAttributes).length) stored.a = encodeAttributes(content.messageAttributes);
-  if (Object.keys(content.messageSystemAttributes).length) stored.s = encodeAttributes(content.messageSystemAttributes);
+  if (Object.keys(content.messageSystemAttributes).length)
+    stored.s = encodeAttributes(content.messageSystemAttributes);
   const bytes = Buffer.from(JSON.stringify(stored), 'utf8');
   const chunks: Buffer[] = [];
-  for (let start = 0; start < bytes.length; start += CHUNK_BYTES) chunks.push(bytes.subarray(start, start + CHUNK_BYTES));
+  for (let start = 0; start < bytes.length; start += CHUNK_BYTES)
+    chunks.push(bytes.subarray(start, start + CHUNK_BYTES));
   return chunks.length ? chunks : [Buffer.alloc(0)];
 }
 

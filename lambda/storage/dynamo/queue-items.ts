@@ -72,7 +72,12 @@ export class QueueItems {
 
   async update(
     queue: QueueRecord,
-    change: { attributes?: StringMap; tags?: StringMap; removeTagKeys?: readonly string[]; modifiedMs?: number },
+    change: {
+      attributes?: StringMap;
+      tags?: StringMap;
+      removeTagKeys?: readonly string[];
+      modifiedMs?: number;
+    },
   ): Promise<boolean> {
     const sets: string[] = [];
     const removes: string[] = [];
@@ -101,7 +106,10 @@ export class QueueItems {
       sets.push('modifiedMs = :modified');
     }
     if (sets.length === 0 && removes.length === 0) return (await this.get(queue.name))?.id === queue.id;
-    const expression = [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : '']
+    const expression = [
+      sets.length ? `SET ${sets.join(', ')}` : '',
+      removes.length ? `REMOVE ${removes.join(', ')}` : '',
+    ]
       .filter(Boolean)
       .join(' ');
     const updated = await this.db.update({
@@ -120,7 +128,12 @@ export class QueueItems {
       Key: queueKey(this.accountId, queue.name),
       UpdateExpression: 'SET lastPurgeMs = :now ADD epoch :one',
       ConditionExpression: `id = :id AND (${purgedLongAgo})`,
-      ExpressionAttributeValues: { ':id': queue.id, ':now': nowMs, ':earliest': nowMs - minIntervalMs, ':one': 1 },
+      ExpressionAttributeValues: {
+        ':id': queue.id,
+        ':now': nowMs,
+        ':earliest': nowMs - minIntervalMs,
+        ':one': 1,
+      },
     });
     return updated !== undefined;
   }

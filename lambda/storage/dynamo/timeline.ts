@@ -73,7 +73,12 @@ export class Timeline {
       const chunks = encodeContent(message.content);
       const ttl = ttlFor(message.sentMs);
       chunks.forEach((chunk, k) => {
-        const body: Record<string, unknown> = { pk: bodyPartition(message.messageId), sk: bodySortKey(k), p: chunk, ttl };
+        const body: Record<string, unknown> = {
+          pk: bodyPartition(message.messageId),
+          sk: bodySortKey(k),
+          p: chunk,
+          ttl,
+        };
         requests.push({ PutRequest: { Item: body } });
       });
       const state: StateItem = {
@@ -118,16 +123,28 @@ export class Timeline {
       Key: key,
       UpdateExpression: 'SET vt = :vt',
       ConditionExpression: `${exists} AND ${heldByThisReceipt} AND ${inflight}`,
-      ExpressionAttributeValues: { ':rt': receipt.receiveId, ':now': nowMs, ':due': dueBound(nowMs), ':vt': visibleAtMs },
+      ExpressionAttributeValues: {
+        ':rt': receipt.receiveId,
+        ':now': nowMs,
+        ':due': dueBound(nowMs),
+        ':vt': visibleAtMs,
+      },
     });
     if (!changed) {
       const item = await this.db.get({ Key: key, ConsistentRead: true });
-      return item?.rt === receipt.receiveId ? VISIBILITY_CHANGE.notInflight : VISIBILITY_CHANGE.receiptExpired;
+      return item?.rt === receipt.receiveId
+        ? VISIBILITY_CHANGE.notInflight
+        : VISIBILITY_CHANGE.receiptExpired;
     }
     // Receivers only look at keys that are due, so a message made visible before its key's time needs a
     // pointer at the new time. If the pointer write is lost, the message still returns at its key's time.
     if (visibleAtMs < receipt.visibleAtMs) {
-      const wake: WakeItem = { pk: key.pk, sk: wakeSortKey(visibleAtMs, receipt.messageId), tgt: key.sk, rt: receipt.receiveId };
+      const wake: WakeItem = {
+        pk: key.pk,
+        sk: wakeSortKey(visibleAtMs, receipt.messageId),
+        tgt: key.sk,
+        rt: receipt.receiveId,
+      };
       await this.db.put({ Item: { ...wake, ttl: ttlFor(nowMs) } });
     }
     return VISIBILITY_CHANGE.changed;
@@ -180,7 +197,9 @@ export class Timeline {
       const pending = shuffled(candidates);
       while (claims.length < request.maxMessages && pending.length > 0) {
         const batch = pending.splice(0, request.maxMessages - claims.length);
-        const results = await Promise.all(batch.map((c) => this.claimOrExpire(request, shard, c.item, c.wake)));
+        const results = await Promise.all(
+          batch.map((c) => this.claimOrExpire(request, shard, c.item, c.wake)),
+        );
         for (const claim of results) if (claim && claims.length < request.maxMessages) claims.push(claim);
       }
       startKey = out.LastEvaluatedKey;
@@ -189,7 +208,10 @@ export class Timeline {
   }
 
   /** The state items that due wake pointers name, when still held by the receive the pointer was made for. */
-  private async resolveWakes(wakes: WakeItem[], nowMs: number): Promise<{ item: StateItem; wake: WakeItem }[]> {
+  private async resolveWakes(
+    wakes: WakeItem[],
+    nowMs: number,
+  ): Promise<{ item: StateItem; wake: WakeItem }[]> {
     const resolved = await Promise.all(
       wakes.map(async (wake) => {
         const item = (await this.db.get({ Key: { pk: wake.pk, sk: wake.tgt }, ConsistentRead: true })) as
@@ -255,7 +277,8 @@ export class Timeline {
         ttl: item.ttl,
       };
       // Two receivers claiming in the same millisecond collide here.
-      if (!(await this.db.put({ Item: { ...moved }, ConditionExpression: 'attribute_not_exists(pk)' }))) return undefined;
+      if (!(await this.db.put({ Item: { ...moved }, ConditionExpression: 'attribute_not_exists(pk)' })))
+        return undefined;
       const won = await this.db.delete({ Key: { pk: item.pk, sk: item.sk }, ...unchangedSince(item, nowMs) });
       if (!won) {
         await this.db.delete({
@@ -384,4 +407,3 @@ function shuffled<T>(items: T[]): T[] {
   }
   return out;
 }
-
