@@ -19,4 +19,7 @@ export interface HttpResponse {
 }
 
 /** The one shared request handler: both entries (node:http and API Gateway) wrap a function of this type. */
-export type RequestHandler = (request: HttpRequest, options?: { signal?: AbortSignal }) => Promise<HttpResponse>;
+export type RequestHandler = (
+  request: HttpRequest,
+  options?: { signal?: AbortSignal },
+) => Promise<HttpResponse>;
