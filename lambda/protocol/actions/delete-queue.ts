@@ -1,0 +1,10 @@
+import type { QueueInput } from '../../engine/types.js';
+import { defineAction, noJsonResult } from './action.js';
+import { decodeQueueName } from './common.js';
+
+export const deleteQueue = defineAction({
+  name: 'DeleteQueue',
+  decode: (fields, context): QueueInput => ({ queueName: decodeQueueName(fields, context) }),
+  call: (engine, input) => engine.deleteQueue(input),
+  toJson: noJsonResult,
+});
