@@ -55,7 +55,7 @@ interface WakeItem {
 }
 
 /** Candidates read per Query: wider than the request so concurrent receivers rarely pick the same message. */
-const MIN_WINDOW = 32;
+const MIN_WINDOW = 16;
 /** Pages read per shard before giving up on a head full of messages that are not receivable. */
 const MAX_PAGES_PER_SHARD = 4;
 /** A state item whose content is missing this long after its send is a leftover of a failed send. */
