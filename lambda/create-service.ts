@@ -1,0 +1,52 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Config } from './config.js';
+import { systemClock } from './engine/clock.js';
+import { QueueEngine } from './engine/queue-engine.js';
+import { ReceiptHandleCodec } from './engine/receipt-handle.js';
+import type { SqsEngine } from './engine/types.js';
+import { createRequestHandler } from './protocol/handle-request.js';
+import type { RequestHandler } from './protocol/http.js';
+import { CapacityMeter } from './storage/dynamo/capacity-meter.js';
+import { DynamoStore } from './storage/dynamo/dynamo-store.js';
+import { ensureTable } from './storage/dynamo/table.js';
+
+/** A wired service: what both entries (node:http, API Gateway) and the benchmark need. */
+export interface Service {
+  readonly handler: RequestHandler;
+  readonly engine: SqsEngine;
+  /** DynamoDB capacity consumed so far, as AWS would bill it (failed conditional writes included). */
+  readonly meter: CapacityMeter;
+  /** Releases the DynamoDB client. */
+  close(): void;
+}
+
+export interface CreateServiceOptions {
+  /** Create the table (and its TTL) when it is missing: local runs do, Lambda does not. @default false */
+  readonly ensureTable?: boolean;
+}
+
+/** Wires config, DynamoDB client, store and engine into the shared request handler. */
+export async function createService(config: Config, options: CreateServiceOptions = {}): Promise<Service> {
+  const client = new DynamoDBClient({
+    region: config.region,
+    ...(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint } : {}),
+    ...(config.dynamodbCredentials ? { credentials: config.dynamodbCredentials } : {}),
+  });
+  if (options.ensureTable) await ensureTable(client, config.tableName);
+  const meter = new CapacityMeter();
+  const store = new DynamoStore({ client, tableName: config.tableName, accountId: config.accountId, meter });
+  const engine = new QueueEngine({
+    store,
+    clock: systemClock,
+    receiptHandles: new ReceiptHandleCodec(await store.loadReceiptSecret()),
+    accountId: config.accountId,
+    region: config.region,
+    ...(config.shards ? { shards: config.shards } : {}),
+  });
+  return {
+    handler: createRequestHandler(engine),
+    engine,
+    meter,
+    close: () => client.destroy(),
+  };
+}
