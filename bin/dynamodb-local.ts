@@ -1,4 +1,4 @@
-import { type ChildProcess, execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn as spawnProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -106,6 +106,18 @@ export class DynamoDbLocalStartError extends Error {
   }
 }
 
+/**
+ * Kills the Java PID in argv with SIGKILL once its stdin closes, which happens when `npm start` dies for any
+ * reason, SIGKILL included: only that process holds the write end. Signals from the terminal's Ctrl-C are
+ * ignored so that the graceful stop can run first.
+ */
+const WATCHDOG_SOURCE = `
+const pid = Number(process.argv[1]);
+for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, () => {});
+const kill = () => { try { process.kill(pid, 'SIGKILL'); } catch {} process.exit(0); };
+process.stdin.on('end', kill).on('error', kill).resume();
+`;
+
 const MAX_PORT_ATTEMPTS = 3;
 const MAX_OUTPUT_CHARS = 16_384;
 
@@ -146,6 +158,7 @@ function spawnDynamoDbLocal(port: number, dataDir: string | undefined): DynamoDb
   child.stderr?.on('data', capture);
 
   let running = child.pid !== undefined;
+  const watchdog = running ? startWatchdog(child.pid as number) : undefined;
   const exited = new Promise<JavaExit>((resolve) => {
     child.once('error', (error) => {
       capture(Buffer.from(`${error.message}\n`));
@@ -178,9 +191,20 @@ function spawnDynamoDbLocal(port: number, dataDir: string | undefined): DynamoDb
       const timer = sleep(graceMs, 'timeout' as const, { ref: false });
       if ((await Promise.race([exited, timer])) === 'timeout') signal('SIGKILL');
       await exited;
+      watchdog?.kill('SIGKILL');
     },
     killNow: () => signal('SIGKILL'),
   };
+}
+
+function startWatchdog(javaPid: number): ChildProcess {
+  const watchdog = spawnProcess(process.execPath, ['-e', WATCHDOG_SOURCE, String(javaPid)], {
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
+  // Neither the watchdog nor its pipe may keep this process alive.
+  watchdog.unref();
+  (watchdog.stdin as { unref?: () => void } | null)?.unref?.();
+  return watchdog;
 }
 
 async function waitUntilReady(dynamo: DynamoDbLocal, timeoutMs: number): Promise<void> {

@@ -6,9 +6,10 @@ import { mkdir } from 'node:fs/promises';
 import type { Config } from '../lambda/config.js';
 import { createService, type Service } from '../lambda/create-service.js';
 import { type RunningServer, startNodeServer } from '../lambda/entries/node-server.js';
-import { useDynamoDbCredentials } from './dynamodb-credentials.js';
+import { chooseDynamoDbCredentials } from './dynamodb-credentials.js';
 import {
   checkJava,
+  DUMMY_CREDENTIALS,
   type DynamoDbLocal,
   DynamoDbLocalStartError,
   describeExit,
@@ -81,8 +82,8 @@ async function main(): Promise<void> {
 async function prepareDynamoDb(options: LocalOptions): Promise<Config> {
   const target = options.dynamodb;
   if (target.kind === 'external') {
-    await useDynamoDbCredentials(target.endpoint, options.config.region);
-    return options.config;
+    const dynamodbCredentials = await chooseDynamoDbCredentials(target.endpoint, options.config.region);
+    return { ...options.config, dynamodbCredentials };
   }
 
   const java = await checkJava();
@@ -106,8 +107,7 @@ async function prepareDynamoDb(options: LocalOptions): Promise<Config> {
     throw error;
   }
   void dynamo.exited.then((exit) => onDynamoDbExit(exit));
-  await useDynamoDbCredentials(dynamo.endpoint, options.config.region);
-  return { ...options.config, dynamodbEndpoint: dynamo.endpoint };
+  return { ...options.config, dynamodbEndpoint: dynamo.endpoint, dynamodbCredentials: DUMMY_CREDENTIALS };
 }
 
 function printBanner(options: LocalOptions, config: Config, running: RunningServer): void {
