@@ -1,0 +1,3 @@
+import { runCleanupsAfterAll } from './cleanup.js';
+
+runCleanupsAfterAll();
