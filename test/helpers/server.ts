@@ -4,6 +4,7 @@ import type { Config } from '../../lambda/config.js';
 import { createService, type Service } from '../../lambda/create-service.js';
 import { startNodeServer } from '../../lambda/entries/node-server.js';
 import { registerCleanup } from './cleanup.js';
+import { DUMMY_CREDENTIALS } from './dynamo-local.js';
 
 /** The service under test, served over real HTTP on a free port. */
 export interface TestServer {
@@ -32,6 +33,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     dynamodbEndpoint: options.dynamodbEndpoint ?? inject('dynamodbEndpoint'),
     accountId: TEST_ACCOUNT_ID,
     region: TEST_REGION,
+    // DynamoDB Local takes any credentials; without these the SDK would search the machine for real ones.
+    dynamodbCredentials: DUMMY_CREDENTIALS,
   };
   const service = await createService(config, { ensureTable: true });
   const running = await startNodeServer({ handler: service.handler, port: 0 });

@@ -126,18 +126,6 @@ describe.each(PROTOCOLS)('CreateQueue over %s', (protocol) => {
     expect(error).toMatchObject(expectedError(protocol, 'InvalidParameterValue', 400));
   });
 
-  it('counts the .fifo suffix toward the 80 characters', async () => {
-    const api = await apiFor(protocol);
-    const fits = `${uniqueQueueName()}`.padEnd(75, 'x');
-    const tooLong = `${uniqueQueueName()}`.padEnd(76, 'x');
-
-    const queueUrl = await api.createQueue(`${fits}.fifo`, { FifoQueue: 'true' });
-    const error = await catchError(api.createQueue(`${tooLong}.fifo`, { FifoQueue: 'true' }));
-
-    expect(queueUrl.endsWith(`/${fits}.fifo`)).toBe(true);
-    expect(error).toMatchObject(expectedError(protocol, 'InvalidParameterValue', 400));
-  });
-
   it('rejects an unknown attribute name as InvalidAttributeName', async () => {
     const api = await apiFor(protocol);
 
