@@ -13,6 +13,7 @@ import {
   type DynamoDbLocal,
   DynamoDbLocalStartError,
   describeExit,
+  type JavaExit,
   MIN_JAVA_MAJOR,
   startDynamoDbLocal,
 } from './dynamodb-local.js';
@@ -144,7 +145,7 @@ async function onSignal(signal: NodeJS.Signals): Promise<void> {
   process.exit(0);
 }
 
-async function onDynamoDbExit(exit: { code: number | null; signal: NodeJS.Signals | null }): Promise<void> {
+async function onDynamoDbExit(exit: JavaExit): Promise<void> {
   // Ctrl-C in a terminal reaches Java too (same process group); give our own handler a moment to run first.
   await new Promise((resolve) => setTimeout(resolve, 250));
   if (stopping) return;
