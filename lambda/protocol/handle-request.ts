@@ -23,7 +23,7 @@ export function createRequestHandler(engine: SqsEngine): RequestHandler {
       signal: options.signal,
     };
     const json = isJsonRequest(request);
-    const call = { requestId, action: undefined as string | undefined };
+    const call: CallInfo = { requestId, action: undefined };
     try {
       return json
         ? await handleJson(request, engine, context, call)
@@ -48,8 +48,9 @@ async function handleJson(
   call: CallInfo,
 ): Promise<HttpResponse> {
   const target = request.headers['x-amz-target'];
-  if (target === undefined)
+  if (target === undefined) {
     throw new SqsError('MissingAction', 'The request must contain the header X-Amz-Target.');
+  }
   call.action = jsonTargetAction(request) ?? target;
   const action = resolveAction(call.action);
   const result = await action.json(parseJsonBody(request.body), engine, context);
@@ -63,8 +64,9 @@ async function handleQuery(
   call: CallInfo,
 ): Promise<HttpResponse> {
   const { action: name, fields } = readQueryRequest(request);
-  if (name === undefined)
+  if (name === undefined || name === '') {
     throw new SqsError('MissingAction', 'The request must contain the parameter Action.');
+  }
   call.action = name;
   const action = resolveAction(name);
   return queryResponse(action.name, call.requestId, await action.query(fields, engine, context));

@@ -98,6 +98,14 @@ describe('unknown actions', () => {
     expect(response.body).toContain('<Code>MissingAction</Code>');
   });
 
+  it('answers an empty Action with MissingAction', async () => {
+    const handler = createRequestHandler(fakeEngine());
+
+    const response = await handler(queryRequest({ Action: '' }));
+
+    expect(response.body).toContain('<Code>MissingAction</Code>');
+  });
+
   it('cuts a very long action name in the message', async () => {
     const handler = createRequestHandler(fakeEngine());
 

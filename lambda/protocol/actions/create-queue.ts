@@ -7,6 +7,7 @@ import { ATTRIBUTES, TAGS } from './common.js';
 /** CreateQueue's tags member is lower-case `tags` in the model, unlike TagQueue's `Tags`. */
 const CREATE_TAGS: MapName = { ...TAGS, json: 'tags' };
 
+/** CreateQueue: answers with the new (or identical existing) queue's URL. */
 export const createQueue = defineAction({
   name: 'CreateQueue',
   decode: (fields): CreateQueueInput => ({

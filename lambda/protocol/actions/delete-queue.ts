@@ -2,6 +2,7 @@ import type { QueueInput } from '../../engine/types.js';
 import { defineAction, noJsonResult } from './action.js';
 import { decodeQueueName } from './common.js';
 
+/** DeleteQueue. */
 export const deleteQueue = defineAction({
   name: 'DeleteQueue',
   decode: (fields, context): QueueInput => ({ queueName: decodeQueueName(fields, context) }),

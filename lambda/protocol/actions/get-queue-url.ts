@@ -2,6 +2,7 @@ import type { GetQueueUrlInput } from '../../engine/types.js';
 import { textElement } from '../xml.js';
 import { defineAction } from './action.js';
 
+/** GetQueueUrl. */
 export const getQueueUrl = defineAction({
   name: 'GetQueueUrl',
   decode: (fields): GetQueueUrlInput => ({

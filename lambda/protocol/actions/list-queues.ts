@@ -2,6 +2,7 @@ import type { ListQueuesInput } from '../../engine/types.js';
 import { optionalTextElement, textElement } from '../xml.js';
 import { defineAction } from './action.js';
 
+/** ListQueues: `QueueUrls` / flattened `<QueueUrl>` elements, and `NextToken` when paging. */
 export const listQueues = defineAction({
   name: 'ListQueues',
   decode: (fields): ListQueuesInput => ({

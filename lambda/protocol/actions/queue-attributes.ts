@@ -5,6 +5,7 @@ import { ATTRIBUTES, decodeQueueName, jsonMap, queryMap, required } from './comm
 
 const ATTRIBUTE_NAMES: ListName = { json: 'AttributeNames', query: 'AttributeName' };
 
+/** GetQueueAttributes: no `AttributeNames` means no attributes, as in SQS. */
 export const getQueueAttributes = defineAction({
   name: 'GetQueueAttributes',
   decode: (fields, context): GetQueueAttributesInput => ({
@@ -16,6 +17,7 @@ export const getQueueAttributes = defineAction({
   toQuery: (attributes) => queryMap(attributes, ATTRIBUTES),
 });
 
+/** SetQueueAttributes. */
 export const setQueueAttributes = defineAction({
   name: 'SetQueueAttributes',
   decode: (fields, context): SetQueueAttributesInput => ({

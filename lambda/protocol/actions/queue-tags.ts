@@ -5,6 +5,7 @@ import { decodeQueueName, jsonMap, queryMap, required, TAGS } from './common.js'
 
 const TAG_KEYS: ListName = { json: 'TagKeys', query: 'TagKey' };
 
+/** TagQueue. */
 export const tagQueue = defineAction({
   name: 'TagQueue',
   decode: (fields, context): TagQueueInput => ({
@@ -15,6 +16,7 @@ export const tagQueue = defineAction({
   toJson: noJsonResult,
 });
 
+/** UntagQueue: `TagKeys` / `TagKey.N`. */
 export const untagQueue = defineAction({
   name: 'UntagQueue',
   decode: (fields, context): UntagQueueInput => ({
@@ -25,6 +27,7 @@ export const untagQueue = defineAction({
   toJson: noJsonResult,
 });
 
+/** ListQueueTags. */
 export const listQueueTags = defineAction({
   name: 'ListQueueTags',
   decode: (fields, context): QueueInput => ({ queueName: decodeQueueName(fields, context) }),
