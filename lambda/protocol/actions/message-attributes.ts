@@ -56,10 +56,10 @@ function hasItems(list: readonly string[] | undefined): boolean {
 export function messageAttributesToJson(
   attributes: MessageAttributes,
 ): Record<string, Record<string, string>> | undefined {
-  const names = Object.keys(attributes);
-  if (names.length === 0) return undefined;
+  const entries = Object.entries(attributes);
+  if (entries.length === 0) return undefined;
   const json: Record<string, Record<string, string>> = Object.create(null);
-  for (const [name, value] of Object.entries(attributes)) {
+  for (const [name, value] of entries) {
     json[name] = {
       DataType: value.dataType,
       ...(value.stringValue === undefined ? {} : { StringValue: value.stringValue }),
