@@ -54,13 +54,27 @@ export const STANDARD_ATTRIBUTE_NAMES = [
 const QUEUE_NAME = /^[A-Za-z0-9_-]+$/;
 
 export function validateQueueName(name: string, attributes: StringMap | undefined): void {
-  const fifo = name.endsWith('.fifo') || attributes?.FifoQueue === 'true';
-  if (fifo) throw new UnsupportedOperation('FIFO queues are not supported by this service yet.');
-  if (name.length === 0 || name.length > MAX_QUEUE_NAME_LENGTH || !QUEUE_NAME.test(name)) {
+  const fifoName = name.endsWith('.fifo');
+  const fifoAttribute = attributes?.FifoQueue === 'true';
+  if (
+    fifoAttribute &&
+    (!fifoName || !isValidName(name.slice(0, -'.fifo'.length), MAX_QUEUE_NAME_LENGTH - 5))
+  ) {
+    throw new InvalidParameterValue(
+      'The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.',
+    );
+  }
+  if (fifoAttribute) throw new UnsupportedOperation('FIFO queues are not supported by this service yet.');
+  // Without FifoQueue=true a name is a Standard queue's, where a period is not allowed.
+  if (!isValidName(name, MAX_QUEUE_NAME_LENGTH)) {
     throw new InvalidParameterValue(
       'Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length',
     );
   }
+}
+
+function isValidName(name: string, maxLength: number): boolean {
+  return name.length > 0 && name.length <= maxLength && QUEUE_NAME.test(name);
 }
 
 /** The attributes of a new Standard queue: SQS's defaults overlaid with the validated request. */
