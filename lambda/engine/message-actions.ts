@@ -13,7 +13,7 @@ import {
 } from './limits.js';
 import { ArrivalSignal } from './long-poll.js';
 import { md5OfBody, md5OfMessageAttributes } from './md5.js';
-import { validateMessage } from './message-validation.js';
+import { messageSize, validateMessage } from './message-validation.js';
 import type { QueueDirectory } from './queue-directory.js';
 import type { Receipt, ReceiptHandleCodec } from './receipt-handle.js';
 import {
@@ -78,22 +78,23 @@ export abstract class MessageActions {
     const queue = await this.directory.get(input.queueName);
     validateBatch(input.entries, 'SendMessageBatchRequestEntry');
     const maximumMessageSize = numberAttribute(queue, 'MaximumMessageSize');
-    const valid: (SendMessageFields & BatchEntry)[] = [];
-    const failed: BatchResultErrorEntry[] = [];
-    let totalBytes = 0;
-    for (const entry of input.entries) {
-      try {
-        totalBytes += validateMessage(entry, maximumMessageSize);
-        valid.push(entry);
-      } catch (error) {
-        failed.push(failedEntry(entry.id, error));
-      }
-    }
+    // The whole request is refused when its entries add up to more than SQS takes, valid or not.
+    const totalBytes = input.entries.reduce((sum, entry) => sum + messageSize(entry), 0);
     if (totalBytes > MAX_MESSAGE_BYTES) {
       throw new SqsError(
         'BatchRequestTooLong',
         `Batch requests cannot be longer than ${MAX_MESSAGE_BYTES} bytes. You have sent ${totalBytes} bytes.`,
       );
+    }
+    const valid: (SendMessageFields & BatchEntry)[] = [];
+    const failed: BatchResultErrorEntry[] = [];
+    for (const entry of input.entries) {
+      try {
+        validateMessage(entry, maximumMessageSize);
+        valid.push(entry);
+      } catch (error) {
+        failed.push(failedEntry(entry.id, error));
+      }
     }
     const sent = valid.length ? await this.enqueue(queue, valid) : [];
     return { successful: sent.map((result, i) => ({ ...result, id: (valid[i] as BatchEntry).id })), failed };

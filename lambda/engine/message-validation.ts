@@ -65,10 +65,11 @@ export function validateDelaySeconds(delaySeconds: number): void {
   }
 }
 
+/** Bytes SQS counts toward the size limit; tolerant of fields validation has not checked yet. */
 export function messageSize(message: SendMessageFields): number {
-  let size = Buffer.byteLength(message.messageBody, 'utf8');
+  let size = typeof message.messageBody === 'string' ? Buffer.byteLength(message.messageBody, 'utf8') : 0;
   for (const [name, value] of Object.entries(message.messageAttributes ?? {})) {
-    size += Buffer.byteLength(name, 'utf8') + Buffer.byteLength(value.dataType, 'utf8');
+    size += Buffer.byteLength(name, 'utf8') + Buffer.byteLength(value.dataType ?? '', 'utf8');
     size += value.binaryValue ? value.binaryValue.length : Buffer.byteLength(value.stringValue ?? '', 'utf8');
   }
   return size;
