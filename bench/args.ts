@@ -1,0 +1,76 @@
+/** What the command line asked for. */
+export interface BenchOptions {
+  /** Print one JSON object on stdout instead of tables. */
+  readonly json: boolean;
+  /** Length of each measured window. */
+  readonly windowSeconds: number;
+  /** Load before each window that is not measured: connections, JIT and backlog settle. */
+  readonly warmupSeconds: number;
+  /** Configuration names to run, e.g. `8x8-b10`. @default - all four */
+  readonly only?: readonly string[];
+  /** Long-poll wake-up samples. */
+  readonly longPollRounds: number;
+  /** Split the service's capacity by SQS action (costs the service a few % of CPU: AsyncLocalStorage). */
+  readonly byAction: boolean;
+}
+
+export const USAGE = `usage: npm run bench -- [--json] [--seconds N] [--warmup N] [--only NAME[,NAME]] [--rounds N]
+
+  --json        print one JSON object on stdout (progress goes to stderr)
+  --seconds N   measured window per run, in seconds (default 15)
+  --warmup N    unmeasured load before each window, in seconds (default 3)
+  --only NAMES  run only these configurations: 1x1-b1, 1x1-b10, 8x8-b1, 8x8-b10
+  --rounds N    long-poll wake-up samples (default 50; 0 skips the long-poll test)
+  --by-action   also split the service's capacity by action under load (AsyncLocalStorage; costs a few % CPU)`;
+
+/** Thrown for a flag the bench does not know or a value it cannot use; run.ts prints it with USAGE. */
+export class UsageError extends Error {}
+
+/** Parses `process.argv.slice(2)`; `--help` is answered by the caller. */
+export function parseArgs(argv: readonly string[]): BenchOptions {
+  let json = false;
+  let byAction = false;
+  let windowSeconds = 15;
+  let warmupSeconds = 3;
+  let longPollRounds = 50;
+  const only: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i] as string;
+    const value = () => {
+      const next = argv[++i];
+      if (next === undefined) throw new UsageError(`${flag} needs a value`);
+      return next;
+    };
+    switch (flag) {
+      case '--json':
+        json = true;
+        break;
+      case '--by-action':
+        byAction = true;
+        break;
+      case '--seconds':
+        windowSeconds = positiveNumber(flag, value());
+        break;
+      case '--warmup':
+        warmupSeconds = positiveNumber(flag, value(), true);
+        break;
+      case '--rounds':
+        longPollRounds = Math.floor(positiveNumber(flag, value(), true));
+        break;
+      case '--only':
+        only.push(...value().split(',').filter(Boolean));
+        break;
+      default:
+        throw new UsageError(`unknown argument ${flag}`);
+    }
+  }
+  return { json, byAction, windowSeconds, warmupSeconds, longPollRounds, ...(only.length ? { only } : {}) };
+}
+
+function positiveNumber(flag: string, text: string, zeroAllowed = false): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0 || (n === 0 && !zeroAllowed)) {
+    throw new UsageError(`${flag} wants a ${zeroAllowed ? 'non-negative' : 'positive'} number, got ${text}`);
+  }
+  return n;
+}

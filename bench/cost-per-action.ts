@@ -1,0 +1,114 @@
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { CapacityMeter, CapacitySnapshot } from '../lambda/storage/dynamo/capacity-meter.js';
+import { createQueue, SqsTarget } from './sqs-target.js';
+import { type Action, BodyFactory } from './workload.js';
+
+/** DynamoDB work of one action, per message it handled. */
+export interface ActionCost {
+  readonly callsPerMessage: number;
+  readonly wcuPerMessage: number;
+  readonly rcuPerMessage: number;
+  readonly failedConditionalWritesPerMessage: number;
+}
+
+export type LifecycleCost = Record<Action | 'lifecycle', ActionCost>;
+
+/** Messages waiting in the queue while measuring, so receives see a head like the one under load. */
+const BACKLOG = 200;
+
+/**
+ * Sends, receives and deletes `rounds` batches one call at a time with nothing else running, reading the
+ * service's meter around each call: which action spends which units, free of contention.
+ */
+export async function measureCostPerAction(
+  client: SQSClient,
+  meter: CapacityMeter,
+  queueName: string,
+  batchSize: number,
+  rounds: number,
+): Promise<LifecycleCost> {
+  const queueUrl = await createQueue(client, queueName);
+  const target = new SqsTarget(client, queueUrl, batchSize);
+  const bodies = new BodyFactory();
+  for (let sent = 0; sent < BACKLOG; sent += 10)
+    await new SqsTarget(client, queueUrl, 10).send(bodies.next(10));
+
+  const zero = { writeUnits: 0, readUnits: 0, failedConditionalWrites: 0, calls: 0 };
+  const totals: Record<Action, CapacitySnapshot> = { send: zero, receive: zero, delete: zero };
+  const messages: Record<Action, number> = { send: 0, receive: 0, delete: 0 };
+  const book = async <T>(
+    action: Action,
+    call: () => Promise<T>,
+    count: (result: T) => number,
+  ): Promise<T> => {
+    const before = meter.snapshot();
+    const result = await call();
+    totals[action] = add(totals[action], subtract(meter.snapshot(), before));
+    messages[action] += count(result);
+    return result;
+  };
+  for (let round = 0; round < rounds; round++) {
+    const batch = bodies.next(batchSize);
+    await book(
+      'send',
+      () => target.send(batch),
+      () => batch.length,
+    );
+    const received = await book(
+      'receive',
+      () => target.receive(batchSize),
+      (r) => r.length,
+    );
+    if (received.length)
+      await book(
+        'delete',
+        () => target.delete(received),
+        () => received.length,
+      );
+  }
+
+  const perMessage = (c: CapacitySnapshot, n: number): ActionCost => ({
+    callsPerMessage: c.calls / n,
+    wcuPerMessage: c.writeUnits / n,
+    rcuPerMessage: c.readUnits / n,
+    failedConditionalWritesPerMessage: c.failedConditionalWrites / n,
+  });
+  const lifecycles = messages.delete;
+  return {
+    send: perMessage(totals.send, messages.send),
+    receive: perMessage(totals.receive, messages.receive),
+    delete: perMessage(totals.delete, messages.delete),
+    lifecycle: perMessage(
+      add(
+        add(
+          scale(totals.send, lifecycles / messages.send),
+          scale(totals.receive, lifecycles / messages.receive),
+        ),
+        totals.delete,
+      ),
+      lifecycles,
+    ),
+  };
+}
+
+function add(a: CapacitySnapshot, b: CapacitySnapshot): CapacitySnapshot {
+  return {
+    writeUnits: a.writeUnits + b.writeUnits,
+    readUnits: a.readUnits + b.readUnits,
+    failedConditionalWrites: a.failedConditionalWrites + b.failedConditionalWrites,
+    calls: a.calls + b.calls,
+  };
+}
+
+function subtract(a: CapacitySnapshot, b: CapacitySnapshot): CapacitySnapshot {
+  return add(a, scale(b, -1));
+}
+
+function scale(a: CapacitySnapshot, f: number): CapacitySnapshot {
+  return {
+    writeUnits: a.writeUnits * f,
+    readUnits: a.readUnits * f,
+    failedConditionalWrites: a.failedConditionalWrites * f,
+    calls: a.calls * f,
+  };
+}
