@@ -65,8 +65,9 @@ async function serve(
   const onClose = () => {
     if (!res.writableEnded) gone.abort();
   };
+  const onClosing = () => gone.abort();
   res.on('close', onClose);
-  closing.addEventListener('abort', () => gone.abort(), { once: true });
+  closing.addEventListener('abort', onClosing, { once: true });
   try {
     const body = await readBody(req);
     if (body === undefined) {
@@ -81,6 +82,7 @@ async function serve(
     if (!res.headersSent) res.writeHead(500).end();
   } finally {
     res.off('close', onClose);
+    closing.removeEventListener('abort', onClosing);
   }
 }
 
