@@ -126,6 +126,8 @@ const MAX_OUTPUT_CHARS = 16_384;
  * same tables whatever its credentials and region, and resolves once it answers ListTables.
  */
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
+  // DynamoDB Local sends usage telemetry to AWS unless told not to; DDB_LOCAL_TELEMETRY=1 turns it back on.
+  process.env.DDB_LOCAL_TELEMETRY ??= '0';
   for (let attempt = 1; ; attempt++) {
     const port = options.port ?? (await findFreePort());
     const started = spawnDynamoDbLocal(port, options.dataDir);

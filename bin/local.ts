@@ -23,8 +23,6 @@ import { StartupError } from './startup-error.js';
 
 // The SDK warns on Node 20 about SDK releases after January 2027; the versions pinned here support Node 20.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-// DynamoDB Local sends usage telemetry to AWS unless told not to; DDB_LOCAL_TELEMETRY=1 turns it back on.
-process.env.DDB_LOCAL_TELEMETRY ??= '0';
 
 let dynamo: DynamoDbLocal | undefined;
 let service: Service | undefined;
