@@ -94,15 +94,16 @@ export function validateSettableAttributes(
   requested: StringMap,
   action: 'create' | 'set',
 ): Record<string, string> {
-  const valid: Record<string, string> = {};
+  const valid: Record<string, string> = Object.create(null);
   for (const [name, value] of Object.entries(requested)) {
     if (typeof value !== 'string')
       throw new InvalidAttributeValue(`Invalid value for the parameter ${name}.`);
-    if (name in NUMERIC_QUEUE_ATTRIBUTES) {
+    // Object.hasOwn, not `in`: a client may send names such as `toString` or `__proto__`.
+    if (Object.hasOwn(NUMERIC_QUEUE_ATTRIBUTES, name)) {
       valid[name] = validateNumeric(name as NumericQueueAttribute, value);
     } else if ((FREE_FORM_ATTRIBUTES as readonly string[]).includes(name)) {
       valid[name] = validateFreeForm(name, value);
-    } else if (name in NOT_YET_SUPPORTED) {
+    } else if (Object.hasOwn(NOT_YET_SUPPORTED, name)) {
       throw new UnsupportedOperation(NOT_YET_SUPPORTED[name] as string);
     } else if (name === 'FifoQueue') {
       if (action === 'set') throw new InvalidAttributeName(`Unknown Attribute ${name}.`);

@@ -171,7 +171,7 @@ export class QueueEngine extends MessageActions implements SqsEngine {
   async tagQueue(input: TagQueueInput): Promise<void> {
     const queue = await this.directory.get(input.queueName);
     const requested = input.tags ?? {};
-    const kept = Object.keys(queue.tags).filter((key) => !(key in requested)).length;
+    const kept = Object.keys(queue.tags).filter((key) => !Object.hasOwn(requested, key)).length;
     const tags = validateTags(requested, kept);
     await this.updateQueue(queue, { tags });
   }
@@ -201,7 +201,7 @@ export class QueueEngine extends MessageActions implements SqsEngine {
 
 /** Validates tags and returns them; `existingCount` is how many tags the queue keeps besides these. */
 function validateTags(tags: StringMap, existingCount: number): Record<string, string> {
-  const valid: Record<string, string> = {};
+  const valid: Record<string, string> = Object.create(null);
   const entries = Object.entries(tags);
   if (existingCount + entries.length > MAX_TAGS_PER_QUEUE) {
     throw new InvalidParameterValue(

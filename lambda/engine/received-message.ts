@@ -82,7 +82,7 @@ export function selectMessageAttributes(
   attributes: MessageAttributes,
   names: readonly string[],
 ): MessageAttributes {
-  const selected: Record<string, MessageAttributeValue> = {};
+  const selected: Record<string, MessageAttributeValue> = Object.create(null);
   const wantsAll = names.some((name) => name === 'All' || name === '.*');
   const prefixes = names.filter((name) => name.endsWith('.*')).map((name) => name.slice(0, -1));
   for (const [name, value] of Object.entries(attributes)) {

@@ -34,6 +34,20 @@ describe.each(PROTOCOLS)('Message attributes over %s', (protocol) => {
     expect(sent.md5OfMessageAttributes).toBe(md5OfMessageAttributes(EVERY_TYPE));
   });
 
+  it('round-trips attribute names that are JavaScript property names, such as constructor', async () => {
+    const queue = await createTestQueue(protocol);
+    const attributes = JSON.parse(
+      '{"toString":{"dataType":"String","stringValue":"t"},"constructor":{"dataType":"String","stringValue":"c"}}',
+    ) as MessageAttributeMap;
+
+    const sent = await queue.send('names', { messageAttributes: attributes });
+    const [received] = await queue.receive({ messageAttributeNames: ['All'] });
+
+    expect(sent.md5OfMessageAttributes).toBe(md5OfMessageAttributes(attributes));
+    expect(Object.keys(received?.messageAttributes ?? {}).sort()).toEqual(['constructor', 'toString']);
+    expect(received?.md5OfMessageAttributes).toBe(md5OfMessageAttributes(attributes));
+  });
+
   it('matches the MD5 that real SQS returned for a recorded message', async () => {
     const queue = await createTestQueue(protocol);
 

@@ -32,6 +32,19 @@ describe.each(PROTOCOLS)('Queue tags over %s', (protocol) => {
     expect(await queue.listTags()).toEqual({ Env: 'upper', env: 'lower' });
   });
 
+  it('keeps keys that are JavaScript property names, such as constructor and __proto__', async () => {
+    const queue = await createTestQueue(protocol);
+    const tags = JSON.parse('{"constructor":"c","__proto__":"p","toString":"t"}') as Record<string, string>;
+
+    await queue.tag(tags);
+
+    expect(Object.entries(await queue.listTags()).sort()).toEqual([
+      ['__proto__', 'p'],
+      ['constructor', 'c'],
+      ['toString', 't'],
+    ]);
+  });
+
   it('removes the given keys with UntagQueue and ignores keys it does not have', async () => {
     const queue = await createTestQueue(protocol, {}, { tags: { a: '1', b: '2', c: '3' } });
 

@@ -40,7 +40,7 @@ export function decodeContent(chunks: readonly Uint8Array[]): MessageContent {
 }
 
 function encodeAttributes(attributes: MessageAttributes): Record<string, StoredAttribute> {
-  const out: Record<string, StoredAttribute> = {};
+  const out: Record<string, StoredAttribute> = Object.create(null);
   for (const [name, value] of Object.entries(attributes)) {
     out[name] = [
       value.dataType,

@@ -91,13 +91,13 @@ export class QueueItems {
       n++;
     }
     for (const [key, value] of Object.entries(change.tags ?? {})) {
-      names[`#n${n}`] = key;
+      names[`#n${n}`] = storedTagKey(key);
       values[`:v${n}`] = value;
       sets.push(`tags.#n${n} = :v${n}`);
       n++;
     }
     for (const key of change.removeTagKeys ?? []) {
-      names[`#n${n}`] = key;
+      names[`#n${n}`] = storedTagKey(key);
       removes.push(`tags.#n${n}`);
       n++;
     }
@@ -143,7 +143,7 @@ function toItem(record: QueueRecord) {
   return {
     id: record.id,
     attributes: { ...record.attributes },
-    tags: { ...record.tags },
+    tags: Object.fromEntries(Object.entries(record.tags).map(([key, value]) => [storedTagKey(key), value])),
     createdMs: record.createdMs,
     modifiedMs: record.modifiedMs,
     epoch: record.epoch,
@@ -156,11 +156,29 @@ function fromItem(name: string, item: Record<string, unknown>): QueueRecord {
     name,
     id: String(item.id),
     attributes: (item.attributes ?? {}) as StringMap,
-    tags: (item.tags ?? {}) as StringMap,
+    tags: tagsOfItem(item.tags as Record<string, string> | undefined),
     createdMs: Number(item.createdMs),
     modifiedMs: Number(item.modifiedMs),
     epoch: Number(item.epoch ?? 0),
     shards: Number(item.shards ?? 1),
     lastPurgeMs: item.lastPurgeMs === undefined ? undefined : Number(item.lastPurgeMs),
   };
+}
+
+/**
+ * Tag keys are the client's to choose, and the DynamoDB marshaller mistakes a map with a key such as
+ * `constructor` for a class instance (and drops `__proto__` when reading), so stored keys carry a prefix.
+ */
+const TAG_KEY_PREFIX = 't:';
+
+function storedTagKey(key: string): string {
+  return `${TAG_KEY_PREFIX}${key}`;
+}
+
+function tagsOfItem(stored: Record<string, string> | undefined): StringMap {
+  const tags: Record<string, string> = Object.create(null);
+  for (const [key, value] of Object.entries(stored ?? {})) {
+    if (key.startsWith(TAG_KEY_PREFIX)) tags[key.slice(TAG_KEY_PREFIX.length)] = value;
+  }
+  return tags;
 }
