@@ -1,5 +1,5 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { CapacityMeter, CapacitySnapshot } from '../lambda/storage/dynamo/capacity-meter.js';
+import type { CapacitySnapshot } from '../lambda/storage/dynamo/capacity-meter.js';
 import { createQueue, SqsTarget } from './sqs-target.js';
 import { type Action, BodyFactory } from './workload.js';
 
@@ -18,11 +18,12 @@ const BACKLOG = 200;
 
 /**
  * Sends, receives and deletes `rounds` batches one call at a time with nothing else running, reading the
- * service's meter around each call: which action spends which units, free of contention.
+ * service's meter around each call: which action spends which units, free of contention. `capacity` reads
+ * that meter (in the server process, over IPC); nothing else runs between the reads, so they are exact.
  */
 export async function measureCostPerAction(
   client: SQSClient,
-  meter: CapacityMeter,
+  capacity: () => Promise<CapacitySnapshot>,
   queueName: string,
   batchSize: number,
   rounds: number,
@@ -41,9 +42,9 @@ export async function measureCostPerAction(
     call: () => Promise<T>,
     count: (result: T) => number,
   ): Promise<T> => {
-    const before = meter.snapshot();
+    const before = await capacity();
     const result = await call();
-    totals[action] = add(totals[action], subtract(meter.snapshot(), before));
+    totals[action] = add(totals[action], subtract(await capacity(), before));
     messages[action] += count(result);
     return result;
   };

@@ -17,8 +17,9 @@ import { type Booking, SplitMeter } from './action-meter.js';
 import { type QueueTarget, type Received, VISIBILITY_TIMEOUT_SECONDS } from './workload.js';
 
 /**
- * Candidates read per Query, as the service reads them (timeline.ts: max(32, 3·B)), so that concurrent
- * consumers of the floor spread over the same width of the queue's head as the service's do.
+ * Candidates read per Query: max(32, 3·B). Meant to match the service's window, which is max(16, 3·B) in
+ * timeline.ts (MIN_WINDOW) and so narrower for unbatched receives; kept at 32 so that floor figures stay
+ * comparable across runs of the bench (docs/performance.md says so).
  */
 function windowFor(batchSize: number): number {
   return Math.max(32, 3 * batchSize);

@@ -30,7 +30,7 @@ function header({ machine, method }: BenchReport): string[] {
   const load = machine.loadAverage1m;
   return [
     `Benchmark on ${machine.cpus} cores (${machine.cpuModel}), Node ${machine.node}, ${machine.java}`,
-    `Load average (1 min): ${load.start} before the bench, ${load.end} at its end (the bench itself keeps about 2 cores busy).`,
+    `Load average (1 min): ${load.start} before the bench, ${load.end} at its end (the bench, the server process and DynamoDB Local keep about 2 cores busy).`,
     `Each run: backlog filled to its limit, ${method.warmupSeconds} s warm-up, ${method.windowSeconds} s measured. ` +
       'Absolute figures are this machine; the ratio to the floor is the comparable figure.',
     '',
@@ -75,7 +75,7 @@ function throughputTable(report: BenchReport): string[] {
   return lines;
 }
 
-const LATENCY = [-9, -8, 15, 16, 15, 10, 7, 15, 16];
+const LATENCY = [-9, -8, 15, 16, 15, 10, 7, 20, 18];
 
 function latencyTable(report: BenchReport): string[] {
   const lines = [
@@ -89,8 +89,8 @@ function latencyTable(report: BenchReport): string[] {
         'delete p50/p99',
         'empty rcv',
         'errors',
-        'CPU node/java',
-        'CPU ms/lc n/j',
+        'CPU drv/srv/java',
+        'CPU ms/lc d/s/j',
       ],
       LATENCY,
     ),
@@ -106,8 +106,14 @@ function latencyTable(report: BenchReport): string[] {
             ...ACTIONS.map((a) => latency(w.latencyMs[a])),
             String(w.emptyReceives),
             String(w.errors.send + w.errors.receive + w.errors.delete),
-            `${fixed(figures.cost.nodeCpuPercent, 0)}% / ${fixed(figures.cost.javaCpuPercent, 0)}%`,
-            `${fixed(cpuMsPerLifecycle(figures, 'nodeCpuPercent'), 1)} / ${fixed(cpuMsPerLifecycle(figures, 'javaCpuPercent'), 1)}`,
+            `${fixed(figures.cost.driverCpuPercent, 0)}/${fixed(figures.cost.serverCpuPercent, 0)}/${fixed(figures.cost.javaCpuPercent, 0)}%`,
+            [
+              cpuMsPerLifecycle(figures, 'driverCpuPercent'),
+              cpuMsPerLifecycle(figures, 'serverCpuPercent'),
+              cpuMsPerLifecycle(figures, 'javaCpuPercent'),
+            ]
+              .map((ms) => fixed(ms, 1))
+              .join('/'),
           ],
           LATENCY,
         ),
@@ -115,8 +121,9 @@ function latencyTable(report: BenchReport): string[] {
     }
   }
   lines.push(
-    'CPU: % of one core over the window, and CPU ms per lifecycle; node = this one process (load driver, SQS',
-    'client, HTTP server, service, DynamoDB client), java = DynamoDB Local.',
+    'CPU: % of one core over the window, and CPU ms per lifecycle, per process: drv = the bench (load driver:',
+    "SQS clients, or the floor's DynamoDB calls), srv = the service's own process (node:http, service, its",
+    'DynamoDB client; idle during floor runs), java = DynamoDB Local.',
   );
   return lines;
 }

@@ -57,7 +57,10 @@ export function perLifecycle(run: RunFigures) {
 }
 
 /** CPU time a process spent per lifecycle: how many lifecycles a core could carry at most. */
-export function cpuMsPerLifecycle(run: RunFigures, which: 'nodeCpuPercent' | 'javaCpuPercent'): number {
+export function cpuMsPerLifecycle(
+  run: RunFigures,
+  which: 'driverCpuPercent' | 'serverCpuPercent' | 'javaCpuPercent',
+): number {
   return per(run.cost[which] * 10 * run.workload.windowSeconds, run.workload.lifecycles);
 }
 
@@ -153,9 +156,14 @@ function runJson(run: RunFigures) {
     duplicates: run.workload.duplicates,
     emptyReceives: run.workload.emptyReceives,
     errors: run.workload.errors,
-    cpuPercent: { node: round(run.cost.nodeCpuPercent, 0), dynamodbLocal: round(run.cost.javaCpuPercent, 0) },
+    cpuPercent: {
+      driver: round(run.cost.driverCpuPercent, 0),
+      server: round(run.cost.serverCpuPercent, 0),
+      dynamodbLocal: round(run.cost.javaCpuPercent, 0),
+    },
     cpuMsPerLifecycle: {
-      node: round(cpuMsPerLifecycle(run, 'nodeCpuPercent'), 2),
+      driver: round(cpuMsPerLifecycle(run, 'driverCpuPercent'), 2),
+      server: round(cpuMsPerLifecycle(run, 'serverCpuPercent'), 2),
       dynamodbLocal: round(cpuMsPerLifecycle(run, 'javaCpuPercent'), 2),
     },
   };

@@ -1,6 +1,8 @@
 /**
  * `npm run bench [-- --json] [--seconds N] [--only 8x8-b10]`: throughput, latency and DynamoDB capacity of
- * the full SQS API next to a raw-DynamoDB floor, both on one DynamoDB Local the bench starts itself.
+ * the full SQS API next to a raw-DynamoDB floor, both on one DynamoDB Local the bench starts itself. The
+ * service runs in its own Node process (bench/server-process.ts), wired as `npm start` wires it; this process
+ * is the load driver: the SQS clients, and the floor's raw DynamoDB calls.
  * docs/performance.md describes the method and records the figures.
  */
 import { randomBytes } from 'node:crypto';
@@ -8,20 +10,16 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { DEFAULT_ACCOUNT_ID } from '../lambda/config.js';
-import { createService, type Service } from '../lambda/create-service.js';
-import { startNodeServer } from '../lambda/entries/node-server.js';
-import type { CapacitySnapshot } from '../lambda/storage/dynamo/capacity-meter.js';
-import { ActionMeter, type ActionSnapshots } from './action-meter.js';
 import { type BenchOptions, parseArgs, USAGE, UsageError } from './args.js';
 import { type LifecycleCost, measureCostPerAction } from './cost-per-action.js';
 import { DUMMY_CREDENTIALS, type LocalDynamo, REGION, startLocalDynamo } from './dynamo-local.js';
 import { createFloorTable, FloorTarget } from './floor-target.js';
 import { measureLongPollWake } from './long-poll.js';
 import { describeMachine } from './machine.js';
-import { type Probe, takeProbe, windowCost } from './probe.js';
+import { type MeterReading, type Pids, type Probe, takeProbe, windowCost } from './probe.js';
 import { type BenchReport, type ConfigRun, type RunFigures, toJson } from './report.js';
 import { toText } from './report-text.js';
+import { type ServerProcess, startServerProcess } from './server-handle.js';
 import { createQueue, createSqsClient, SqsTarget } from './sqs-target.js';
 import {
   type BenchConfig,
@@ -59,14 +57,24 @@ async function main(): Promise<void> {
   const loadAtStart = Math.round((os.loadavg()[0] ?? 0) * 100) / 100;
   const cleanups: (() => Promise<void> | void)[] = [];
   let dynamo: LocalDynamo | undefined;
-  const onSignal = (signal: NodeJS.Signals) => {
-    log(`\n${signal}: stopping DynamoDB Local (pid ${dynamo?.pid ?? '-'})`);
+  let server: ServerProcess | undefined;
+  // Known as soon as it is forked, so that a Ctrl-C while it starts still kills it.
+  let serverPid: number | undefined;
+  const killAll = () => {
+    if (server) server.killNow();
+    else if (serverPid !== undefined) killPid(serverPid);
     dynamo?.killNow();
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    log(
+      `\n${signal}: stopping the server process (pid ${serverPid ?? '-'}) and DynamoDB Local (pid ${dynamo?.pid ?? '-'})`,
+    );
+    killAll();
     process.exit(130);
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  process.once('exit', () => dynamo?.killNow());
+  process.once('exit', killAll);
 
   try {
     log('starting DynamoDB Local (in memory)...');
@@ -76,18 +84,18 @@ async function main(): Promise<void> {
     log(`DynamoDB Local pid ${local.pid} at ${local.endpoint}`);
 
     const runId = randomBytes(4).toString('hex');
-    const service = await createService(
-      {
-        tableName: `bench-${runId}`,
-        dynamodbEndpoint: local.endpoint,
-        accountId: DEFAULT_ACCOUNT_ID,
-        region: REGION,
-        dynamodbCredentials: DUMMY_CREDENTIALS,
+    log('starting the service in its own process...');
+    const service = await startServerProcess(
+      { dynamodbEndpoint: local.endpoint, tableName: `bench-${runId}`, byAction: options.byAction },
+      (pid) => {
+        serverPid = pid;
       },
-      { ensureTable: true },
     );
-    cleanups.push(() => service.close());
-    const serviceActions = options.byAction ? new ActionMeter(service.meter) : undefined;
+    server = service;
+    cleanups.push(() => service.stop());
+    log(`server process pid ${service.pid} at ${service.url}`);
+    const pids: Pids = { serverPid: service.pid, javaPid: local.pid };
+    const serviceMeter = async (): Promise<MeterReading> => service.snapshot();
     const floorClient = new DynamoDBClient({
       endpoint: local.endpoint,
       region: REGION,
@@ -118,33 +126,19 @@ async function main(): Promise<void> {
       log(
         `\n${config.name}: ${config.producers} producers, ${config.consumers} consumers, batch ${config.batchSize}`,
       );
-      const serviceFigures = await overHttp(
-        service,
-        async (client) => {
-          const queueUrl = await createQueue(client, `bench-${config.name}`);
-          const target = new SqsTarget(client, queueUrl, config.batchSize);
-          const byAction = serviceActions && (() => serviceActions.snapshot());
-          return measure(
-            'service',
-            target,
-            () => service.meter.snapshot(),
-            byAction,
-            config,
-            timing,
-            local.pid,
-          );
-        },
-        serviceActions,
-      );
+      const serviceFigures = await overHttp(service, async (client) => {
+        const queueUrl = await createQueue(client, `bench-${config.name}`);
+        const target = new SqsTarget(client, queueUrl, config.batchSize);
+        return measure('service', target, serviceMeter, config, timing, pids);
+      });
       const floor = new FloorTarget(floorClient, floorTable, `F#${config.name}`, config.batchSize);
       const floorFigures = await measure(
         'floor',
         floor,
-        () => floor.meter.total.snapshot(),
-        () => floor.meter.snapshot(),
+        () => ({ capacity: floor.meter.total.snapshot(), byAction: floor.meter.snapshot() }),
         config,
         timing,
-        local.pid,
+        pids,
       );
       runs.push({ config, service: serviceFigures, floor: floorFigures });
     }
@@ -161,7 +155,13 @@ async function main(): Promise<void> {
     const costPerAction: Record<string, LifecycleCost> = {};
     for (const batchSize of [1, 10]) {
       costPerAction[`b${batchSize}`] = await overHttp(service, (client) =>
-        measureCostPerAction(client, service.meter, `bench-cost-b${batchSize}`, batchSize, COST_ROUNDS),
+        measureCostPerAction(
+          client,
+          async () => (await service.snapshot()).capacity,
+          `bench-cost-b${batchSize}`,
+          batchSize,
+          COST_ROUNDS,
+        ),
       );
     }
 
@@ -189,11 +189,10 @@ async function main(): Promise<void> {
 async function measure<M extends Received>(
   label: string,
   target: QueueTarget<M>,
-  capacity: () => CapacitySnapshot,
-  byAction: (() => ActionSnapshots) | undefined,
+  meter: () => Promise<MeterReading> | MeterReading,
   config: BenchConfig,
   timing: { warmupMs: number; windowMs: number },
-  javaPid: number,
+  pids: Pids,
 ): Promise<RunFigures> {
   let start: Probe | undefined;
   let end: Probe | undefined;
@@ -202,11 +201,12 @@ async function measure<M extends Received>(
     config,
     timing,
     {
-      windowStarted: () => {
-        start = takeProbe(capacity(), byAction?.(), javaPid);
+      // takeProbe reads the CPU counters and sends the meter request before its first await.
+      windowStarted: async () => {
+        start = await takeProbe(meter, pids);
       },
-      windowEnded: () => {
-        end = takeProbe(capacity(), byAction?.(), javaPid);
+      windowEnded: async () => {
+        end = await takeProbe(meter, pids);
       },
     },
     log,
@@ -233,24 +233,23 @@ function selectConfigs(only: readonly string[] | undefined): readonly BenchConfi
 }
 
 /**
- * Serves the service on a fresh port for one step and closes server and client after it. A server per step
- * keeps the steps independent of their order: node-server.ts adds a listener to a server-wide AbortSignal on
- * every request and never removes it, so one long-lived server slows down and grows as requests accumulate
- * (reported; see docs/performance.md).
+ * Drives the server process with a fresh SQS client (and connection pool) for one step. The server itself
+ * lives for the whole run, as it would in use.
  */
-async function overHttp<T>(
-  service: Service,
-  step: (client: SQSClient) => Promise<T>,
-  actions?: ActionMeter,
-): Promise<T> {
-  const handler = actions ? actions.wrap(service.handler) : service.handler;
-  const server = await startNodeServer({ handler, port: 0 });
-  const sqs = createSqsClient(server.url);
+async function overHttp<T>(service: ServerProcess, step: (client: SQSClient) => Promise<T>): Promise<T> {
+  const sqs = createSqsClient(service.url);
   try {
     return await step(sqs.client);
   } finally {
     sqs.close();
-    await server.close();
+  }
+}
+
+function killPid(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // ESRCH: already gone.
   }
 }
 
@@ -263,14 +262,19 @@ function describeMethod(options: BenchOptions): Record<string, unknown> {
     backlogLimit: 'max(200, 40 * batch * consumers)',
     emptyReceivePauseMs: 10,
     sqsClient: '@aws-sdk/client-sqs, AWS JSON 1.0, one keep-alive agent, maxAttempts 1',
-    server: 'in-process node:http (startNodeServer, port 0), a fresh server and client per step',
+    server:
+      'own Node process as `npm start` runs it (bench/server-process.ts, forked with tsx: createService with ensureTable, startNodeServer on port 0), one for the whole run; a fresh SQS client per step',
+    driver:
+      'this process: producers/consumers with @aws-sdk/client-sqs (service runs), raw DynamoDB calls (floor runs)',
+    meterReads:
+      'service meter read in the server process over IPC at each window edge; CPU of driver, server and DynamoDB Local read at the same edge',
     queueShards: 'service default (4)',
     floor:
       'raw DynamoDB, one item per message in one partition: PutItem/BatchWriteItem; consistent Query (filter visible, Limit max(32, 3B)) + conditional UpdateItem per message; DeleteItem/BatchWriteItem',
     lifecyclesPerSec: 'messages deleted by calls completed inside the window / window seconds',
     capacity:
       'ReturnConsumedCapacity over the window; a failed conditional write counts 1 WCU, as AWS bills it',
-    splitByAction: options.byAction,
+    splitByAction: options.byAction ? 'AsyncLocalStorage in the server process' : false,
     longPollWake: 'send start -> receive returned (send done -> receive returned also given)',
   };
 }

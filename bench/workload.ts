@@ -37,10 +37,14 @@ export interface QueueTarget<M extends Received> {
 
 export type Action = 'send' | 'receive' | 'delete';
 
-/** Called at the two edges of the measured window, synchronously, so a snapshot there is exact. */
+/**
+ * Called at the two edges of the measured window. Whatever a hook reads synchronously is exact; a hook that
+ * reads another process (the server's meter, over IPC) returns a promise, which the workload awaits while the
+ * load keeps running. Its request must leave synchronously, so that both edges are late by the same IPC hop.
+ */
 export interface WindowHooks {
-  windowStarted(): void;
-  windowEnded(): void;
+  windowStarted(): void | Promise<void>;
+  windowEnded(): void | Promise<void>;
 }
 
 export interface WorkloadResult {
@@ -167,11 +171,12 @@ export async function runWorkload<M extends Received>(
   phase = 'warmup';
   await sleep(timing.warmupMs);
   phase = 'window';
-  hooks.windowStarted();
+  const started = hooks.windowStarted();
   const windowStart = performance.now();
-  await sleep(timing.windowMs);
+  await started;
+  await sleep(timing.windowMs - (performance.now() - windowStart));
   const windowSeconds = (performance.now() - windowStart) / 1000;
-  hooks.windowEnded();
+  const ended = hooks.windowEnded();
   const finalLifecycles = lifecycles;
   const latencyMs = {
     send: latency.send.summary(),
@@ -182,6 +187,7 @@ export async function runWorkload<M extends Received>(
   const finalSent = sentInWindow;
   const finalReceived = receivedInWindow;
   phase = 'done';
+  await ended;
   await Promise.all(workers);
   return {
     windowSeconds,
