@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HttpRequest, RequestHandler } from '../protocol/http.js';
@@ -25,6 +26,8 @@ export interface RunningServer {
 export async function startNodeServer(options: NodeServerOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const closing = new AbortController();
+  // Every open request listens for shutdown (and removes its listener when done): no fixed limit applies.
+  setMaxListeners(0, closing.signal);
   const server = createServer((req, res) => {
     void serve(options.handler, req, res, closing.signal);
   });
