@@ -15,7 +15,7 @@ const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const MAX_NUMBER_DIGITS = 38;
 const TRACE_HEADER = 'AWSTraceHeader';
 
-export function hasDisallowedCharacters(text: string): boolean {
+function hasDisallowedCharacters(text: string): boolean {
   return DISALLOWED_CHARACTER.test(text);
 }
 
@@ -55,7 +55,7 @@ export function validateMessage(message: SendMessageFields, maximumMessageSize: 
   return size;
 }
 
-export function validateDelaySeconds(delaySeconds: number): void {
+function validateDelaySeconds(delaySeconds: number): void {
   if (!Number.isInteger(delaySeconds) || delaySeconds < 0 || delaySeconds > MAX_DELAY_SECONDS) {
     throw invalidParameter(
       'DelaySeconds',

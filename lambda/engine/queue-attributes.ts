@@ -18,16 +18,6 @@ const NOT_YET_SUPPORTED: Record<string, string> = {
 
 const FIFO_ONLY = ['ContentBasedDeduplication', 'DeduplicationScope', 'FifoThroughputLimit'] as const;
 
-/** Computed by the service; GetQueueAttributes returns them, CreateQueue and SetQueueAttributes refuse them. */
-export const READ_ONLY_ATTRIBUTES = [
-  'ApproximateNumberOfMessages',
-  'ApproximateNumberOfMessagesNotVisible',
-  'ApproximateNumberOfMessagesDelayed',
-  'CreatedTimestamp',
-  'LastModifiedTimestamp',
-  'QueueArn',
-] as const;
-
 export const COUNT_ATTRIBUTES = [
   'ApproximateNumberOfMessages',
   'ApproximateNumberOfMessagesNotVisible',

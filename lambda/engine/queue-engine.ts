@@ -7,6 +7,7 @@ import {
   MAX_TAG_KEY_LENGTH,
   MAX_TAG_VALUE_LENGTH,
   MAX_TAGS_PER_QUEUE,
+  msToSeconds,
   PURGE_INTERVAL_MS,
 } from './limits.js';
 import { MessageActions } from './message-actions.js';
@@ -131,8 +132,8 @@ export class QueueEngine extends MessageActions implements SqsEngine {
     const nowMs = this.clock.nowMs();
     const all: Record<string, string> = {
       ...queue.attributes,
-      CreatedTimestamp: String(Math.floor(queue.createdMs / 1000)),
-      LastModifiedTimestamp: String(Math.floor(queue.modifiedMs / 1000)),
+      CreatedTimestamp: String(msToSeconds(queue.createdMs)),
+      LastModifiedTimestamp: String(msToSeconds(queue.modifiedMs)),
       QueueArn: this.queueArn(queue.name),
     };
     if (COUNT_ATTRIBUTES.some((name) => wanted.has(name))) {
