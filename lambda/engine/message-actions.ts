@@ -69,7 +69,7 @@ export abstract class MessageActions {
 
   async sendMessage(input: SendMessageInput): Promise<SendMessageResult> {
     const queue = await this.directory.get(input.queueName);
-    validateMessage(input, numberAttribute(queue, 'MaximumMessageSize'));
+    validateMessage(input, queue.attributes);
     const [result] = await this.enqueue(queue, [input]);
     return result as SendMessageResult;
   }
@@ -77,7 +77,6 @@ export abstract class MessageActions {
   async sendMessageBatch(input: SendMessageBatchInput): Promise<BatchResult<SendMessageBatchResultEntry>> {
     const queue = await this.directory.get(input.queueName);
     validateBatch(input.entries, 'SendMessageBatchRequestEntry');
-    const maximumMessageSize = numberAttribute(queue, 'MaximumMessageSize');
     // The whole request is refused when its entries add up to more than SQS takes, valid or not.
     const totalBytes = input.entries.reduce((sum, entry) => sum + messageSize(entry), 0);
     if (totalBytes > MAX_MESSAGE_BYTES) {
@@ -90,7 +89,7 @@ export abstract class MessageActions {
     const failed: BatchResultErrorEntry[] = [];
     for (const entry of input.entries) {
       try {
-        validateMessage(entry, maximumMessageSize);
+        validateMessage(entry, queue.attributes);
         valid.push(entry);
       } catch (error) {
         failed.push(failedEntry(entry.id, error));
@@ -202,6 +201,7 @@ export abstract class MessageActions {
         messageAttributes: message.messageAttributes ?? {},
         messageSystemAttributes: message.messageSystemAttributes ?? {},
         senderId: this.senderId,
+        ...(message.messageGroupId !== undefined ? { groupId: message.messageGroupId } : {}),
       },
     }));
     await this.store.putMessages(queue, stored);

@@ -5,7 +5,7 @@ import {
   MAX_MESSAGE_ATTRIBUTE_TYPE_LENGTH,
   MAX_MESSAGE_ATTRIBUTES,
 } from './limits.js';
-import type { MessageAttributes, SendMessageFields } from './types.js';
+import type { MessageAttributes, SendMessageFields, StringMap } from './types.js';
 
 /** The characters SQS allows in a body and in String attribute values (XML 1.0's Char production). */
 const DISALLOWED_CHARACTER = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
@@ -30,7 +30,8 @@ export function invalidContents(): SqsError {
  * Checks one message as SQS does, before anything is written, and returns its size as SQS counts it
  * (body plus every attribute's name, type and value; AWSTraceHeader excluded).
  */
-export function validateMessage(message: SendMessageFields, maximumMessageSize: number): number {
+export function validateMessage(message: SendMessageFields, queueAttributes: StringMap): number {
+  const maximumMessageSize = Number(queueAttributes.MaximumMessageSize);
   if (typeof message.messageBody !== 'string' || message.messageBody.length === 0) {
     throw new MissingParameter('MessageBody');
   }

@@ -2,29 +2,30 @@ import type { ClaimedMessage } from '../storage/store.js';
 import { InvalidAttributeName } from './errors.js';
 import type { MessageAttributes, MessageAttributeValue, StringMap } from './types.js';
 
-/** Message system attributes a Standard queue has; `All` selects every one of them. */
-const STANDARD_SYSTEM_ATTRIBUTES = [
+/**
+ * Message system attributes; `All` selects every one. A message carries only those that apply to it:
+ * FIFO messages their group, deduplication id and sequence number, fair-queue messages their group.
+ */
+const SYSTEM_ATTRIBUTES = [
   'SenderId',
   'SentTimestamp',
   'ApproximateReceiveCount',
   'ApproximateFirstReceiveTimestamp',
   'AWSTraceHeader',
-] as const;
-
-/** Known to SQS, but never present on a Standard queue's messages (FIFO and dead-letter attributes). */
-const OTHER_SYSTEM_ATTRIBUTES = [
   'SequenceNumber',
   'MessageDeduplicationId',
   'MessageGroupId',
-  'DeadLetterQueueSourceArn',
-];
+] as const;
+
+/** Known to SQS, but never present on this service's messages yet (dead-letter queues). */
+const OTHER_SYSTEM_ATTRIBUTES = ['DeadLetterQueueSourceArn'];
 
 export function validateSystemAttributeNames(names: readonly string[]): ReadonlySet<string> {
   const selected = new Set<string>();
   for (const name of names) {
     if (name === 'All') {
-      for (const known of STANDARD_SYSTEM_ATTRIBUTES) selected.add(known);
-    } else if ((STANDARD_SYSTEM_ATTRIBUTES as readonly string[]).includes(name)) {
+      for (const known of SYSTEM_ATTRIBUTES) selected.add(known);
+    } else if ((SYSTEM_ATTRIBUTES as readonly string[]).includes(name)) {
       selected.add(name);
     } else if (!OTHER_SYSTEM_ATTRIBUTES.includes(name) && !QUEUE_ATTRIBUTE_NAMES_ACCEPTED.has(name)) {
       throw new InvalidAttributeName(`Unknown Attribute ${name}.`);
@@ -68,6 +69,9 @@ export function systemAttributesOf(message: ClaimedMessage, selected: ReadonlySe
     ApproximateReceiveCount: String(message.receiveCount),
     ApproximateFirstReceiveTimestamp: String(message.firstReceiveMs),
     AWSTraceHeader: message.content.messageSystemAttributes.AWSTraceHeader?.stringValue,
+    SequenceNumber: message.sequenceNumber,
+    MessageDeduplicationId: message.content.deduplicationId,
+    MessageGroupId: message.content.groupId,
   };
   const attributes: Record<string, string> = {};
   for (const name of selected) {

@@ -29,6 +29,10 @@ export interface MessageContent {
   readonly messageAttributes: MessageAttributes;
   readonly messageSystemAttributes: MessageAttributes;
   readonly senderId: string;
+  /** FIFO message group, or a fair queue's tenant on a Standard queue. @default - none */
+  readonly groupId?: string;
+  /** FIFO only: the deduplication id given or derived from the body. @default - none */
+  readonly deduplicationId?: string;
 }
 
 export interface NewMessage {
@@ -56,6 +60,8 @@ export interface ClaimedMessage {
   readonly receiveCount: number;
   readonly firstReceiveMs: number;
   readonly content: MessageContent;
+  /** FIFO only. @default - none */
+  readonly sequenceNumber?: string;
 }
 
 export const VISIBILITY_CHANGE = {

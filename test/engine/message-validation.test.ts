@@ -7,7 +7,7 @@ const MAX = 1_048_576;
 
 function errorOf(message: SendMessageFields): { code: string; message: string } | undefined {
   try {
-    validateMessage(message, MAX);
+    validateMessage(message, { MaximumMessageSize: String(MAX) });
     return undefined;
   } catch (error) {
     if (error instanceof SqsError) return { code: error.code, message: error.message };

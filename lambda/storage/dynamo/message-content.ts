@@ -15,6 +15,8 @@ interface StoredContent {
   a?: Record<string, StoredAttribute>;
   s?: Record<string, StoredAttribute>;
   i: string;
+  g?: string;
+  d?: string;
 }
 
 export function encodeContent(content: MessageContent): Buffer[] {
@@ -22,6 +24,8 @@ export function encodeContent(content: MessageContent): Buffer[] {
   if (Object.keys(content.messageAttributes).length) stored.a = encodeAttributes(content.messageAttributes);
   if (Object.keys(content.messageSystemAttributes).length)
     stored.s = encodeAttributes(content.messageSystemAttributes);
+  if (content.groupId !== undefined) stored.g = content.groupId;
+  if (content.deduplicationId !== undefined) stored.d = content.deduplicationId;
   const bytes = Buffer.from(JSON.stringify(stored), 'utf8');
   const chunks: Buffer[] = [];
   for (let start = 0; start < bytes.length; start += CHUNK_BYTES)
@@ -36,6 +40,8 @@ export function decodeContent(chunks: readonly Uint8Array[]): MessageContent {
     senderId: stored.i,
     messageAttributes: decodeAttributes(stored.a),
     messageSystemAttributes: decodeAttributes(stored.s),
+    ...(stored.g !== undefined ? { groupId: stored.g } : {}),
+    ...(stored.d !== undefined ? { deduplicationId: stored.d } : {}),
   };
 }
 
