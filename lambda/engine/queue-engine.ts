@@ -16,8 +16,9 @@ import {
   COUNT_ATTRIBUTES,
   firstDifferingAttribute,
   resolveRequestedAttributes,
+  validateCreateAttributes,
   validateQueueName,
-  validateSettableAttributes,
+  validateSetAttributes,
 } from './queue-attributes.js';
 import { QueueDirectory } from './queue-directory.js';
 import type { ReceiptHandleCodec } from './receipt-handle.js';
@@ -47,7 +48,7 @@ export interface QueueEngineOptions {
   readonly pollIntervalMs?: number;
 }
 
-/** SQS semantics for Standard queues: every action of `SqsEngine`, on any `Store`. */
+/** SQS semantics for Standard and FIFO queues: every action of `SqsEngine`, on any `Store`. */
 export class QueueEngine extends MessageActions implements SqsEngine {
   readonly accountId: string;
   readonly region: string;
@@ -63,7 +64,7 @@ export class QueueEngine extends MessageActions implements SqsEngine {
 
   async createQueue(input: CreateQueueInput): Promise<{ queueName: string }> {
     validateQueueName(input.queueName, input.attributes);
-    const requested = validateSettableAttributes(input.attributes ?? {}, 'create');
+    const requested = validateCreateAttributes(input.attributes ?? {});
     const tags = validateTags(input.tags ?? {}, 0);
     const nowMs = this.clock.nowMs();
     const existing = await this.store.createQueue({
@@ -128,7 +129,7 @@ export class QueueEngine extends MessageActions implements SqsEngine {
 
   async getQueueAttributes(input: GetQueueAttributesInput): Promise<StringMap> {
     const queue = await this.directory.get(input.queueName);
-    const wanted = resolveRequestedAttributes(input.attributeNames);
+    const wanted = resolveRequestedAttributes(input.attributeNames, queue.attributes);
     const nowMs = this.clock.nowMs();
     const all: Record<string, string> = {
       ...queue.attributes,
@@ -152,7 +153,7 @@ export class QueueEngine extends MessageActions implements SqsEngine {
 
   async setQueueAttributes(input: SetQueueAttributesInput): Promise<void> {
     const queue = await this.directory.get(input.queueName);
-    const attributes = validateSettableAttributes(input.attributes ?? {}, 'set');
+    const attributes = validateSetAttributes(input.attributes ?? {}, queue.attributes);
     await this.updateQueue(queue, { attributes, modifiedMs: this.clock.nowMs() });
   }
 
