@@ -12,6 +12,10 @@ export const MAX_RECEIVE_MESSAGES = 10;
 export const MAX_WAIT_TIME_SECONDS = 20;
 export const MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
 export const MAX_DELAY_SECONDS = 900;
+/** MessageGroupId and MessageDeduplicationId: 1 to 128 characters. */
+export const MAX_FIFO_ID_LENGTH = 128;
+/** A FIFO queue drops a message whose deduplication id it accepted within the last 5 minutes. */
+export const DEDUPLICATION_INTERVAL_MS = 5 * 60_000;
 export const MAX_LIST_QUEUES_RESULTS = 1_000;
 export const MAX_TAGS_PER_QUEUE = 50;
 export const MAX_TAG_KEY_LENGTH = 128;

@@ -1,10 +1,13 @@
+import { createHash } from 'node:crypto';
 import { InvalidParameterValue, invalidParameter, MissingParameter, SqsError } from './errors.js';
 import {
   MAX_DELAY_SECONDS,
+  MAX_FIFO_ID_LENGTH,
   MAX_MESSAGE_ATTRIBUTE_NAME_LENGTH,
   MAX_MESSAGE_ATTRIBUTE_TYPE_LENGTH,
   MAX_MESSAGE_ATTRIBUTES,
 } from './limits.js';
+import { isFifoQueue } from './queue-attributes.js';
 import type { MessageAttributes, SendMessageFields, StringMap } from './types.js';
 
 /** The characters SQS allows in a body and in String attribute values (XML 1.0's Char production). */
@@ -14,6 +17,9 @@ const DATA_TYPE = /^(String|Number|Binary)(\.[^\s]*)?$/;
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const MAX_NUMBER_DIGITS = 38;
 const TRACE_HEADER = 'AWSTraceHeader';
+/** MessageGroupId and MessageDeduplicationId: printable ASCII, that is letters, digits and punctuation. */
+const FIFO_ID = new RegExp(`^[\\x21-\\x7e]{1,${MAX_FIFO_ID_LENGTH}}$`);
+const NOT_FOR_THIS_QUEUE_TYPE = 'The request include parameter that is not valid for this queue type.';
 
 function hasDisallowedCharacters(text: string): boolean {
   return DISALLOWED_CHARACTER.test(text);
@@ -28,7 +34,8 @@ export function invalidContents(): SqsError {
 
 /**
  * Checks one message as SQS does, before anything is written, and returns its size as SQS counts it
- * (body plus every attribute's name, type and value; AWSTraceHeader excluded).
+ * (body plus every attribute's name, type and value; AWSTraceHeader excluded). `queueAttributes` are the
+ * queue's stored attributes: they decide the FIFO rules and the size limit.
  */
 export function validateMessage(message: SendMessageFields, queueAttributes: StringMap): number {
   const maximumMessageSize = Number(queueAttributes.MaximumMessageSize);
@@ -36,15 +43,8 @@ export function validateMessage(message: SendMessageFields, queueAttributes: Str
     throw new MissingParameter('MessageBody');
   }
   if (hasDisallowedCharacters(message.messageBody)) throw invalidContents();
-  if (message.delaySeconds !== undefined) validateDelaySeconds(message.delaySeconds);
-  if (message.messageDeduplicationId !== undefined) {
-    throw invalidParameter(
-      'MessageDeduplicationId',
-      message.messageDeduplicationId,
-      'The request include parameter that is not valid for this queue type.',
-    );
-  }
-  if (message.messageGroupId !== undefined) validateGroupId(message.messageGroupId);
+  if (isFifoQueue(queueAttributes)) validateFifoFields(message, queueAttributes);
+  else validateStandardFields(message);
   validateMessageAttributes(message.messageAttributes ?? {});
   validateSystemAttributes(message.messageSystemAttributes ?? {});
   const size = messageSize(message);
@@ -54,6 +54,48 @@ export function validateMessage(message: SendMessageFields, queueAttributes: Str
     );
   }
   return size;
+}
+
+/**
+ * The id a FIFO queue deduplicates a validated message by: its MessageDeduplicationId, else with
+ * ContentBasedDeduplication the SHA-256 hex digest of its UTF-8 body (SQS hashes the body only, not the
+ * attributes).
+ */
+export function deduplicationIdOf(message: SendMessageFields, queueAttributes: StringMap): string {
+  if (message.messageDeduplicationId !== undefined) return message.messageDeduplicationId;
+  if (queueAttributes.ContentBasedDeduplication === 'true') {
+    return createHash('sha256').update(message.messageBody, 'utf8').digest('hex');
+  }
+  throw missingDeduplicationId();
+}
+
+function validateStandardFields(message: SendMessageFields): void {
+  if (message.delaySeconds !== undefined) validateDelaySeconds(message.delaySeconds);
+  if (message.messageDeduplicationId !== undefined) {
+    throw invalidParameter('MessageDeduplicationId', message.messageDeduplicationId, NOT_FOR_THIS_QUEUE_TYPE);
+  }
+  // A Standard queue takes MessageGroupId as a fair-queue tenant.
+  if (message.messageGroupId !== undefined) validateFifoId('MessageGroupId', message.messageGroupId);
+}
+
+function validateFifoFields(message: SendMessageFields, queueAttributes: StringMap): void {
+  // A FIFO queue delays only as a whole; an explicit 0 is accepted and the queue's delay still applies.
+  if (message.delaySeconds !== undefined && message.delaySeconds !== 0) {
+    throw invalidParameter('DelaySeconds', message.delaySeconds, NOT_FOR_THIS_QUEUE_TYPE);
+  }
+  if (message.messageGroupId === undefined) throw new MissingParameter('MessageGroupId');
+  validateFifoId('MessageGroupId', message.messageGroupId);
+  if (message.messageDeduplicationId !== undefined) {
+    validateFifoId('MessageDeduplicationId', message.messageDeduplicationId);
+  } else if (queueAttributes.ContentBasedDeduplication !== 'true') {
+    throw missingDeduplicationId();
+  }
+}
+
+function missingDeduplicationId(): InvalidParameterValue {
+  return new InvalidParameterValue(
+    'The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly',
+  );
 }
 
 function validateDelaySeconds(delaySeconds: number): void {
@@ -76,12 +118,12 @@ export function messageSize(message: SendMessageFields): number {
   return size;
 }
 
-function validateGroupId(groupId: string): void {
-  if (!/^[\x21-\x7e]{1,128}$/.test(groupId)) {
+function validateFifoId(parameter: 'MessageGroupId' | 'MessageDeduplicationId', id: string): void {
+  if (!FIFO_ID.test(id)) {
     throw invalidParameter(
-      'MessageGroupId',
-      groupId,
-      'MessageGroupId can only include alphanumeric and punctuation characters. 1 to 128 in length.',
+      parameter,
+      id,
+      `${parameter} can only include alphanumeric and punctuation characters. 1 to ${MAX_FIFO_ID_LENGTH} in length.`,
     );
   }
 }
