@@ -69,6 +69,27 @@ export function deduplicationIdOf(message: SendMessageFields, queueAttributes: S
   throw missingDeduplicationId();
 }
 
+/**
+ * SendMessageBatch on a FIFO queue: SQS refuses the whole request, not just the entry, when an entry lacks
+ * its MessageGroupId or, without ContentBasedDeduplication, its MessageDeduplicationId; both answer
+ * InvalidParameterValue there, where a single SendMessage answers a missing group id with MissingParameter.
+ * A no-op on a Standard queue.
+ */
+export function validateFifoBatchIds(
+  entries: readonly SendMessageFields[],
+  queueAttributes: StringMap,
+): void {
+  if (!isFifoQueue(queueAttributes)) return;
+  for (const entry of entries) {
+    if (entry.messageGroupId === undefined) {
+      throw new InvalidParameterValue('The request must contain the parameter MessageGroupId.');
+    }
+    if (entry.messageDeduplicationId === undefined && queueAttributes.ContentBasedDeduplication !== 'true') {
+      throw missingDeduplicationId();
+    }
+  }
+}
+
 function validateStandardFields(message: SendMessageFields): void {
   if (message.delaySeconds !== undefined) validateDelaySeconds(message.delaySeconds);
   if (message.messageDeduplicationId !== undefined) {

@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SqsError } from '../../lambda/engine/errors.js';
-import { deduplicationIdOf, validateMessage } from '../../lambda/engine/message-validation.js';
+import {
+  deduplicationIdOf,
+  validateFifoBatchIds,
+  validateMessage,
+} from '../../lambda/engine/message-validation.js';
 import type { SendMessageFields, StringMap } from '../../lambda/engine/types.js';
 
 const MAX = 1_048_576;
@@ -205,5 +209,38 @@ describe('deduplicationIdOf', () => {
     expect(deduplicationIdOf({ messageBody: 'b', messageAttributes: attributes }, FIFO_CONTENT_BASED)).toBe(
       deduplicationIdOf({ messageBody: 'b' }, FIFO_CONTENT_BASED),
     );
+  });
+});
+
+describe('validateFifoBatchIds', () => {
+  function batchErrorOf(entries: SendMessageFields[], queueAttributes: StringMap) {
+    try {
+      validateFifoBatchIds(entries, queueAttributes);
+      return undefined;
+    } catch (error) {
+      if (error instanceof SqsError) return { code: error.code, message: error.message };
+      throw error;
+    }
+  }
+  const complete = { messageBody: 'b', messageGroupId: 'g', messageDeduplicationId: 'd' };
+
+  it('refuses the whole batch when an entry lacks its MessageGroupId', () => {
+    expect(batchErrorOf([complete, { messageBody: 'b', messageDeduplicationId: 'd' }], FIFO)).toEqual({
+      code: 'InvalidParameterValue',
+      message: 'The request must contain the parameter MessageGroupId.',
+    });
+  });
+
+  it('refuses the whole batch when an entry lacks its MessageDeduplicationId', () => {
+    const withoutId = { messageBody: 'b', messageGroupId: 'g' };
+
+    expect(batchErrorOf([complete, withoutId], FIFO)?.message).toBe(
+      'The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly',
+    );
+    expect(batchErrorOf([complete, withoutId], FIFO_CONTENT_BASED)).toBeUndefined();
+  });
+
+  it('leaves Standard queues alone', () => {
+    expect(batchErrorOf([{ messageBody: 'b' }], STANDARD)).toBeUndefined();
   });
 });
