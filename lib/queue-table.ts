@@ -1,7 +1,15 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from '../lambda/storage/dynamo/schema.js';
+import {
+  PARTITION_KEY,
+  READY_INDEX,
+  READY_PARTITION_KEY,
+  READY_PROJECTED,
+  READY_SORT_KEY,
+  SORT_KEY,
+  TTL_ATTRIBUTE,
+} from '../lambda/storage/dynamo/schema.js';
 
 export interface QueueTableProps {
   /**
@@ -30,6 +38,16 @@ export class QueueTable extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: props.pointInTimeRecovery ?? true },
       deletionProtection: props.deletionProtection ?? true,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      // FIFO queues: the message groups that can be claimed, sparse (docs/design.md).
+      globalSecondaryIndexes: [
+        {
+          indexName: READY_INDEX,
+          partitionKey: { name: READY_PARTITION_KEY, type: AttributeType.STRING },
+          sortKey: { name: READY_SORT_KEY, type: AttributeType.NUMBER },
+          projectionType: ProjectionType.INCLUDE,
+          nonKeyAttributes: [...READY_PROJECTED],
+        },
+      ],
     });
   }
 }

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { ClaimedMessage, QueueRecord, Store } from '../storage/store.js';
+import type { ClaimedMessage, NewMessage, QueueRecord, Store } from '../storage/store.js';
 import { VISIBILITY_CHANGE } from '../storage/store.js';
 import { failedEntry, validateBatch } from './batch.js';
 import type { Clock } from './clock.js';
 import { invalidParameter, ReceiptHandleIsInvalid, SqsError } from './errors.js';
 import {
+  MAX_FIFO_ID_LENGTH,
   MAX_MESSAGE_BYTES,
   MAX_RECEIVE_MESSAGES,
   MAX_VISIBILITY_TIMEOUT_SECONDS,
@@ -13,9 +14,15 @@ import {
 } from './limits.js';
 import { ArrivalSignal } from './long-poll.js';
 import { md5OfBody, md5OfMessageAttributes } from './md5.js';
-import { messageSize, validateMessage } from './message-validation.js';
+import {
+  deduplicationIdOf,
+  messageSize,
+  validateFifoBatchIds,
+  validateMessage,
+} from './message-validation.js';
+import { deduplicationScopeIsGroup, isFifoQueue } from './queue-attributes.js';
 import type { QueueDirectory } from './queue-directory.js';
-import type { Receipt, ReceiptHandleCodec } from './receipt-handle.js';
+import type { AnyReceipt, ReceiptHandleCodec } from './receipt-handle.js';
 import {
   selectMessageAttributes,
   systemAttributesOf,
@@ -85,6 +92,8 @@ export abstract class MessageActions {
         `Batch requests cannot be longer than ${MAX_MESSAGE_BYTES} bytes. You have sent ${totalBytes} bytes.`,
       );
     }
+    // A FIFO batch missing a group or deduplication id fails as a whole, as SQS does.
+    validateFifoBatchIds(input.entries, queue.attributes);
     const valid: (SendMessageFields & BatchEntry)[] = [];
     const failed: BatchResultErrorEntry[] = [];
     for (const entry of input.entries) {
@@ -110,6 +119,9 @@ export abstract class MessageActions {
       optionalInteger('WaitTimeSeconds', input.waitTimeSeconds, 0, MAX_WAIT_TIME_SECONDS) ??
       numberAttribute(queue, 'ReceiveMessageWaitTimeSeconds');
     const systemNames = validateSystemAttributeNames(input.messageSystemAttributeNames ?? []);
+    const attemptId = isFifoQueue(queue.attributes)
+      ? receiveAttemptId(input.receiveRequestAttemptId)
+      : undefined;
     const deadlineMs = this.clock.nowMs() + secondsToMs(waitTimeSeconds);
     for (;;) {
       const nowMs = this.clock.nowMs();
@@ -119,6 +131,7 @@ export abstract class MessageActions {
         visibilityTimeoutMs: secondsToMs(visibilityTimeout),
         nowMs,
         retentionMs: this.retentionMs(queue),
+        ...(attemptId !== undefined ? { attemptId } : {}),
       });
       if (claimed.length > 0) {
         return {
@@ -135,13 +148,13 @@ export abstract class MessageActions {
 
   async deleteMessage(input: DeleteMessageInput): Promise<void> {
     const queue = await this.directory.get(input.queueName);
-    await this.store.deleteMessages([this.decodeReceipt(queue, input.receiptHandle)]);
+    await this.store.deleteMessages([this.decodeReceipt(queue, input.receiptHandle)], this.clock.nowMs());
   }
 
   async deleteMessageBatch(input: DeleteMessageBatchInput): Promise<BatchResult<BatchEntry>> {
     const queue = await this.directory.get(input.queueName);
     validateBatch(input.entries, 'DeleteMessageBatchRequestEntry');
-    const receipts: Receipt[] = [];
+    const receipts: AnyReceipt[] = [];
     const successful: BatchEntry[] = [];
     const failed: BatchResultErrorEntry[] = [];
     for (const entry of input.entries) {
@@ -152,7 +165,7 @@ export abstract class MessageActions {
         failed.push(failedEntry(entry.id, error));
       }
     }
-    if (receipts.length) await this.store.deleteMessages(receipts);
+    if (receipts.length) await this.store.deleteMessages(receipts, this.clock.nowMs());
     return { successful, failed };
   }
 
@@ -192,25 +205,35 @@ export abstract class MessageActions {
   ): Promise<SendMessageResult[]> {
     const nowMs = this.clock.nowMs();
     const queueDelay = numberAttribute(queue, 'DelaySeconds');
-    const stored = messages.map((message) => ({
-      messageId: randomUUID(),
-      sentMs: nowMs,
-      visibleAtMs: nowMs + secondsToMs(message.delaySeconds ?? queueDelay),
-      content: {
-        body: message.messageBody,
-        messageAttributes: message.messageAttributes ?? {},
-        messageSystemAttributes: message.messageSystemAttributes ?? {},
-        senderId: this.senderId,
-        ...(message.messageGroupId !== undefined ? { groupId: message.messageGroupId } : {}),
-      },
-    }));
-    await this.store.putMessages(queue, stored);
+    const fifo = isFifoQueue(queue.attributes);
+    const stored = messages.map((message): NewMessage => {
+      const deduplicationId = fifo ? deduplicationIdOf(message, queue.attributes) : undefined;
+      return {
+        messageId: randomUUID(),
+        sentMs: nowMs,
+        // FIFO messages accept only DelaySeconds=0, which leaves the queue's delay in force.
+        visibleAtMs: nowMs + secondsToMs(fifo ? queueDelay : (message.delaySeconds ?? queueDelay)),
+        content: {
+          body: message.messageBody,
+          messageAttributes: message.messageAttributes ?? {},
+          messageSystemAttributes: message.messageSystemAttributes ?? {},
+          senderId: this.senderId,
+          ...(message.messageGroupId !== undefined ? { groupId: message.messageGroupId } : {}),
+          ...(deduplicationId !== undefined ? { deduplicationId } : {}),
+        },
+        ...(deduplicationId !== undefined
+          ? { deduplicationKey: deduplicationKey(queue, message.messageGroupId ?? '', deduplicationId) }
+          : {}),
+      };
+    });
+    const sent = await this.store.putMessages(queue, stored);
     if (stored.some((m) => m.visibleAtMs <= nowMs)) this.arrivals.notify(queue.id);
-    return stored.map(({ messageId, content }) => ({
-      messageId,
+    return stored.map(({ content }, i) => ({
+      messageId: (sent[i] as (typeof sent)[number]).messageId,
       md5OfMessageBody: md5OfBody(content.body),
       ...optional('md5OfMessageAttributes', md5OfMessageAttributes(content.messageAttributes)),
       ...optional('md5OfMessageSystemAttributes', md5OfMessageAttributes(content.messageSystemAttributes)),
+      ...optional('sequenceNumber', sent[i]?.sequenceNumber),
     }));
   }
 
@@ -245,7 +268,7 @@ export abstract class MessageActions {
   }
 
   /** The receipt a handle names, if this service issued it for this queue. */
-  private decodeReceipt(queue: QueueRecord, receiptHandle: string): Receipt {
+  private decodeReceipt(queue: QueueRecord, receiptHandle: string): AnyReceipt {
     if (typeof receiptHandle !== 'string' || receiptHandle.length === 0) {
       throw new SqsError('MissingParameter', 'The request must contain the parameter ReceiptHandle.');
     }
@@ -255,7 +278,7 @@ export abstract class MessageActions {
   }
 
   private toReceived(
-    message: ClaimedMessage,
+    message: ClaimedMessage<AnyReceipt>,
     systemNames: ReadonlySet<string>,
     messageAttributeNames: readonly string[],
   ): ReceivedMessage {
@@ -273,6 +296,27 @@ export abstract class MessageActions {
       messageAttributes,
     };
   }
+}
+
+/** A FIFO deduplication id, qualified by its group when the queue deduplicates per group. */
+function deduplicationKey(queue: QueueRecord, groupId: string, deduplicationId: string): string {
+  return deduplicationScopeIsGroup(queue.attributes)
+    ? `g${groupId.length}:${groupId}:${deduplicationId}`
+    : `q:${deduplicationId}`;
+}
+
+const FIFO_ID = new RegExp(`^[\\x21-\\x7e]{1,${MAX_FIFO_ID_LENGTH}}$`);
+
+function receiveAttemptId(attemptId: string | undefined): string | undefined {
+  if (attemptId === undefined) return undefined;
+  if (typeof attemptId !== 'string' || !FIFO_ID.test(attemptId)) {
+    throw invalidParameter(
+      'ReceiveRequestAttemptId',
+      attemptId,
+      `ReceiveRequestAttemptId can only include alphanumeric and punctuation characters. 1 to ${MAX_FIFO_ID_LENGTH} in length.`,
+    );
+  }
+  return attemptId;
 }
 
 function numberAttribute(queue: QueueRecord, name: string): number {

@@ -1,5 +1,6 @@
 import type { ClaimedMessage } from '../storage/store.js';
 import { InvalidAttributeName } from './errors.js';
+import type { AnyReceipt } from './receipt-handle.js';
 import type { MessageAttributes, MessageAttributeValue, StringMap } from './types.js';
 
 /**
@@ -62,7 +63,10 @@ const QUEUE_ATTRIBUTE_NAMES_ACCEPTED = new Set([
   'SqsManagedSseEnabled',
 ]);
 
-export function systemAttributesOf(message: ClaimedMessage, selected: ReadonlySet<string>): StringMap {
+export function systemAttributesOf(
+  message: ClaimedMessage<AnyReceipt>,
+  selected: ReadonlySet<string>,
+): StringMap {
   const all: Record<string, string | undefined> = {
     SenderId: message.content.senderId,
     SentTimestamp: String(message.sentMs),

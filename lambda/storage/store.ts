@@ -1,4 +1,4 @@
-import type { Receipt } from '../engine/receipt-handle.js';
+import type { AnyReceipt, Receipt } from '../engine/receipt-handle.js';
 import type { MessageAttributes, StringMap } from '../engine/types.js';
 
 /**
@@ -41,6 +41,24 @@ export interface NewMessage {
   /** First moment a receive may return it (send time plus delay). */
   readonly visibleAtMs: number;
   readonly content: MessageContent;
+  /**
+   * Standard queues: where the message waits. Receivers read the noisy lane after the normal one (and first
+   * in one receive out of ten), so a noisy tenant's backlog does not hold up quiet tenants' messages.
+   * @default - the normal lane
+   */
+  readonly lane?: 'normal' | 'noisy';
+  /**
+   * FIFO only: the deduplication id, qualified by group when the queue deduplicates per group. A message
+   * whose key was sent in the last five minutes is not enqueued again. @default - none (Standard)
+   */
+  readonly deduplicationKey?: string;
+}
+
+/** What a send enqueued, or for a FIFO duplicate, what the original send enqueued. */
+export interface SentMessage {
+  readonly messageId: string;
+  /** FIFO only. @default - none */
+  readonly sequenceNumber?: string;
 }
 
 export interface ReceiveRequest {
@@ -50,10 +68,12 @@ export interface ReceiveRequest {
   readonly nowMs: number;
   /** Messages sent this long ago or earlier have expired: never returned, removed when met. */
   readonly retentionMs: number;
+  /** FIFO only: a retry with the same id within five minutes gets the same messages. @default - none */
+  readonly attemptId?: string;
 }
 
-export interface ClaimedMessage {
-  readonly receipt: Receipt;
+export interface ClaimedMessage<R extends AnyReceipt = Receipt> {
+  readonly receipt: R;
   readonly messageId: string;
   readonly sentMs: number;
   /** Including this receive. */
@@ -73,6 +93,11 @@ export const VISIBILITY_CHANGE = {
 } as const;
 
 export type VisibilityChange = (typeof VISIBILITY_CHANGE)[keyof typeof VISIBILITY_CHANGE];
+
+/** FIFO queues keep their messages per group, in order; Standard queues on a timeline. */
+export function isFifoRecord(queue: QueueRecord): boolean {
+  return queue.attributes.FifoQueue === 'true';
+}
 
 export interface MessageCounts {
   readonly visible: number;
@@ -109,11 +134,12 @@ export interface Store {
   /** Starts a new epoch unless the last purge was less than `minIntervalMs` ago: then false. */
   purgeQueue(queue: QueueRecord, nowMs: number, minIntervalMs: number): Promise<boolean>;
 
-  putMessages(queue: QueueRecord, messages: readonly NewMessage[]): Promise<void>;
+  /** Enqueues in order; for FIFO queues atomically with their deduplication and sequence numbers. */
+  putMessages(queue: QueueRecord, messages: readonly NewMessage[]): Promise<SentMessage[]>;
   /** Claims up to `maxMessages` visible messages: no other receive gets them until the timeout runs out. */
-  receiveMessages(request: ReceiveRequest): Promise<ClaimedMessage[]>;
+  receiveMessages(request: ReceiveRequest): Promise<ClaimedMessage<AnyReceipt>[]>;
   /** Removes the messages these receipts name; a receipt superseded by a later receive removes nothing. */
-  deleteMessages(receipts: readonly Receipt[]): Promise<void>;
-  changeVisibility(receipt: Receipt, visibleAtMs: number, nowMs: number): Promise<VisibilityChange>;
+  deleteMessages(receipts: readonly AnyReceipt[], nowMs: number): Promise<void>;
+  changeVisibility(receipt: AnyReceipt, visibleAtMs: number, nowMs: number): Promise<VisibilityChange>;
   countMessages(queue: QueueRecord, nowMs: number, retentionMs: number): Promise<MessageCounts>;
 }

@@ -25,9 +25,9 @@ export class CapacityMeter {
   }
 
   /** DynamoDB Local reports nothing for a refused conditional write; AWS bills it at least 1 WCU. */
-  addFailedConditionalWrite(): void {
+  addFailedConditionalWrite(extraUnits = 0): void {
     this.failedConditionalWrites += 1;
-    this.writeUnits += 1;
+    this.writeUnits += 1 + extraUnits;
     this.calls += 1;
   }
 

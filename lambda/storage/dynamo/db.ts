@@ -1,4 +1,9 @@
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type BatchGetCommandInput,
@@ -17,11 +22,29 @@ import {
   QueryCommand,
   type QueryCommandInput,
   type QueryCommandOutput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
   UpdateCommand,
   type UpdateCommandInput,
   type UpdateCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CapacityMeter } from './capacity-meter.js';
+import { transactionWriteUnits } from './item-size.js';
+
+type TransactWriteItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** One item of a transaction, without the table name: `Db` adds it. */
+export type TransactItem = {
+  [K in keyof TransactWriteItem]?: Omit<NonNullable<TransactWriteItem[K]>, 'TableName'>;
+};
+
+/** Why each item of a cancelled transaction failed, in request order; `None` for the items that did not. */
+export interface CancellationReason {
+  readonly code: string;
+  /** The item as it was, for a failed condition asked with ReturnValuesOnConditionCheckFailure. */
+  readonly item?: Record<string, unknown>;
+}
 
 type Consumed = { CapacityUnits?: number } | undefined;
 
@@ -132,6 +155,29 @@ export class Db {
     return ok ? attributes : undefined;
   }
 
+  /**
+   * One TransactWriteItems. Booked at AWS's price, two write units per KB of every item, computed here because
+   * DynamoDB Local under-reports transactions. Undefined on success, else why it was cancelled.
+   */
+  async transactWrite(items: TransactItem[]): Promise<CancellationReason[] | undefined> {
+    const TransactItems = items.map((item) => withTable(item, this.tableName));
+    try {
+      const out = await this.doc.send(
+        new TransactWriteCommand({ TransactItems, ReturnConsumedCapacity: 'INDEXES' }),
+      );
+      this.meter.addWrite(transactionWriteUnits(items) + indexUnits(out.ConsumedCapacity));
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      // AWS bills a cancelled transaction's items too, at least the ones checked; count one unit per item.
+      this.meter.addFailedConditionalWrite(items.length - 1);
+      return (error.CancellationReasons ?? []).map((reason) => ({
+        code: reason.Code ?? 'None',
+        ...(reason.Item ? { item: unmarshall(reason.Item as Record<string, AttributeValue>) } : {}),
+      }));
+    }
+  }
+
   private async conditional(write: () => Promise<void>): Promise<boolean> {
     try {
       await write();
@@ -148,4 +194,20 @@ export class Db {
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function withTable(item: TransactItem, tableName: string): TransactWriteItem {
+  const [[kind, operation]] = Object.entries(item) as [[string, object]];
+  return { [kind]: { ...operation, TableName: tableName } } as TransactWriteItem;
+}
+
+/** Write units Local reports for global secondary indexes (their writes are not part of the transaction price). */
+function indexUnits(
+  consumed: { GlobalSecondaryIndexes?: Record<string, { CapacityUnits?: number }> }[] | undefined,
+) {
+  let total = 0;
+  for (const table of consumed ?? []) {
+    for (const index of Object.values(table.GlobalSecondaryIndexes ?? {})) total += index.CapacityUnits ?? 0;
+  }
+  return total;
 }

@@ -1,17 +1,20 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Receipt } from '../../engine/receipt-handle.js';
-import type {
-  ClaimedMessage,
-  MessageCounts,
-  NewMessage,
-  QueueListPage,
-  QueueRecord,
-  ReceiveRequest,
-  Store,
-  VisibilityChange,
+import { type AnyReceipt, isGroupReceipt, type Receipt } from '../../engine/receipt-handle.js';
+import {
+  type ClaimedMessage,
+  isFifoRecord,
+  type MessageCounts,
+  type NewMessage,
+  type QueueListPage,
+  type QueueRecord,
+  type ReceiveRequest,
+  type SentMessage,
+  type Store,
+  type VisibilityChange,
 } from '../store.js';
 import type { CapacityMeter } from './capacity-meter.js';
 import { Db } from './db.js';
+import { FifoGroups } from './fifo-groups.js';
 import { QueueItems } from './queue-items.js';
 import { Timeline } from './timeline.js';
 
@@ -19,6 +22,7 @@ import { Timeline } from './timeline.js';
 export class DynamoStore implements Store {
   private readonly queues: QueueItems;
   private readonly timeline: Timeline;
+  private readonly groups: FifoGroups;
 
   constructor(options: {
     client: DynamoDBClient;
@@ -29,6 +33,7 @@ export class DynamoStore implements Store {
     const db = new Db(options.client, options.tableName, options.meter);
     this.queues = new QueueItems(db, options.accountId);
     this.timeline = new Timeline(db);
+    this.groups = new FifoGroups(db);
   }
 
   loadReceiptSecret(): Promise<Uint8Array> {
@@ -59,23 +64,34 @@ export class DynamoStore implements Store {
     return this.queues.purge(queue, nowMs, minIntervalMs);
   }
 
-  putMessages(queue: QueueRecord, messages: readonly NewMessage[]): Promise<void> {
-    return this.timeline.put(queue, messages);
+  async putMessages(queue: QueueRecord, messages: readonly NewMessage[]): Promise<SentMessage[]> {
+    if (isFifoRecord(queue)) return this.groups.send(queue, messages, messages[0]?.sentMs ?? Date.now());
+    await this.timeline.put(queue, messages);
+    return messages.map(({ messageId }) => ({ messageId }));
   }
 
-  receiveMessages(request: ReceiveRequest): Promise<ClaimedMessage[]> {
-    return this.timeline.receive(request);
+  receiveMessages(request: ReceiveRequest): Promise<ClaimedMessage<AnyReceipt>[]> {
+    return isFifoRecord(request.queue) ? this.groups.receive(request) : this.timeline.receive(request);
   }
 
-  deleteMessages(receipts: readonly Receipt[]): Promise<void> {
-    return this.timeline.delete(receipts);
+  async deleteMessages(receipts: readonly AnyReceipt[], nowMs: number): Promise<void> {
+    const grouped = receipts.filter(isGroupReceipt);
+    const timeline = receipts.filter((r): r is Receipt => !isGroupReceipt(r));
+    await Promise.all([
+      grouped.length ? this.groups.delete(grouped, nowMs) : undefined,
+      timeline.length ? this.timeline.delete(timeline) : undefined,
+    ]);
   }
 
-  changeVisibility(receipt: Receipt, visibleAtMs: number, nowMs: number): Promise<VisibilityChange> {
-    return this.timeline.changeVisibility(receipt, visibleAtMs, nowMs);
+  changeVisibility(receipt: AnyReceipt, visibleAtMs: number, nowMs: number): Promise<VisibilityChange> {
+    return isGroupReceipt(receipt)
+      ? this.groups.changeVisibility(receipt, visibleAtMs, nowMs)
+      : this.timeline.changeVisibility(receipt, visibleAtMs, nowMs);
   }
 
   countMessages(queue: QueueRecord, nowMs: number, retentionMs: number): Promise<MessageCounts> {
-    return this.timeline.count(queue, nowMs, retentionMs);
+    return isFifoRecord(queue)
+      ? this.groups.count(queue, nowMs)
+      : this.timeline.count(queue, nowMs, retentionMs);
   }
 }

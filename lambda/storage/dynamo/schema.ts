@@ -55,3 +55,52 @@ export function bodyPartition(messageId: string): string {
 export function bodySortKey(chunk: number): string {
   return String(chunk).padStart(2, '0');
 }
+
+/**
+ * FIFO queues (docs/design.md, "FIFO queues"): one partition per message group holds the group item, which is
+ * the group's lock, and its messages in sequence order.
+ */
+export function groupPartition(queueId: string, epoch: number, groupId: string): string {
+  return `G#${queueId}#${epoch}#${groupId}`;
+}
+
+/** The group item sorts before its messages (`#` < `m`). */
+export const GROUP_SORT_KEY = '#';
+
+/** Sequence numbers are 20 digits, so their strings sort as their numbers do. */
+export const SEQUENCE_DIGITS = 20;
+
+export function groupMessageSortKey(sequenceNumber: string): string {
+  return `m#${sequenceNumber}`;
+}
+
+export function sequenceOfSortKey(sk: string): string {
+  return sk.slice(2);
+}
+
+/**
+ * The sparse "ready groups" index: a group item is in it, under its queue's ready shard, while the group has
+ * messages; its sort key is the moment the group can next be claimed (its lock's expiry while it is held).
+ */
+export const READY_INDEX = 'ready';
+export const READY_PARTITION_KEY = 'gpk';
+export const READY_SORT_KEY = 'gsk';
+/** Projected into the index so a receive can read a group's messages without reading the group item first. */
+export const READY_PROJECTED = ['ack', 'lv'] as const;
+
+export function readyPartition(queueId: string, epoch: number, shard: number): string {
+  return `R#${queueId}#${epoch}#${shard}`;
+}
+
+/**
+ * A deduplication id remembered for five minutes; not keyed by epoch, so a purge does not forget it. The key
+ * already qualifies the id by group when the queue deduplicates per group.
+ */
+export function deduplicationKey(queueId: string, key: string) {
+  return { pk: `D#${queueId}#${key}`, sk: 'D' };
+}
+
+/** A FIFO receive made with a ReceiveRequestAttemptId, remembered for five minutes. */
+export function receiveAttemptKey(queueId: string, attemptId: string) {
+  return { pk: `A#${queueId}#${attemptId}`, sk: 'A' };
+}

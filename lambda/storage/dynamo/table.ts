@@ -1,35 +1,71 @@
 import {
   CreateTableCommand,
+  type CreateTableCommandInput,
   DescribeTableCommand,
   type DynamoDBClient,
+  type GlobalSecondaryIndex,
   ResourceInUseException,
   ResourceNotFoundException,
+  type TableDescription,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import { PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE } from './schema.js';
+import { sleep } from './db.js';
+import {
+  PARTITION_KEY,
+  READY_INDEX,
+  READY_PARTITION_KEY,
+  READY_PROJECTED,
+  READY_SORT_KEY,
+  SORT_KEY,
+  TTL_ATTRIBUTE,
+} from './schema.js';
 
-/** Creates the table with its TTL when it is missing (local runs); a deployed stack creates it with CDK. */
+const READY_INDEX_DEFINITION: GlobalSecondaryIndex = {
+  IndexName: READY_INDEX,
+  KeySchema: [
+    { AttributeName: READY_PARTITION_KEY, KeyType: 'HASH' },
+    { AttributeName: READY_SORT_KEY, KeyType: 'RANGE' },
+  ],
+  Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...READY_PROJECTED] },
+};
+
+const ATTRIBUTES: CreateTableCommandInput['AttributeDefinitions'] = [
+  { AttributeName: PARTITION_KEY, AttributeType: 'S' },
+  { AttributeName: SORT_KEY, AttributeType: 'S' },
+  { AttributeName: READY_PARTITION_KEY, AttributeType: 'S' },
+  { AttributeName: READY_SORT_KEY, AttributeType: 'N' },
+];
+
+/**
+ * Creates the table, its ready-groups index and its TTL when they are missing (local runs; a deployed stack
+ * creates them with CDK). A table kept from before FIFO queues existed gets the index added.
+ */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  let table: TableDescription | undefined;
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return;
+    table = (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
+  }
+  if (table) {
+    if (!table.GlobalSecondaryIndexes?.some((index) => index.IndexName === READY_INDEX)) {
+      await addReadyIndex(client, tableName);
+    }
+    return;
   }
   try {
     await client.send(
       new CreateTableCommand({
         TableName: tableName,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: PARTITION_KEY, AttributeType: 'S' },
-          { AttributeName: SORT_KEY, AttributeType: 'S' },
-        ],
+        AttributeDefinitions: ATTRIBUTES,
         KeySchema: [
           { AttributeName: PARTITION_KEY, KeyType: 'HASH' },
           { AttributeName: SORT_KEY, KeyType: 'RANGE' },
         ],
+        GlobalSecondaryIndexes: [READY_INDEX_DEFINITION],
       }),
     );
   } catch (error) {
@@ -43,4 +79,25 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
       TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
     }),
   );
+}
+
+async function addReadyIndex(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: ATTRIBUTES,
+        GlobalSecondaryIndexUpdates: [{ Create: READY_INDEX_DEFINITION }],
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  for (let waited = 0; waited < 60_000; waited += 250) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const index = Table?.GlobalSecondaryIndexes?.find((i) => i.IndexName === READY_INDEX);
+    if (index?.IndexStatus === 'ACTIVE') return;
+    await sleep(250);
+  }
+  throw new Error(`table ${tableName}: index ${READY_INDEX} did not become active within 60 s`);
 }
