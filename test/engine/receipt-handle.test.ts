@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { type Receipt, ReceiptHandleCodec } from '../../lambda/engine/receipt-handle.js';
+import { type GroupReceipt, type Receipt, ReceiptHandleCodec } from '../../lambda/engine/receipt-handle.js';
 
 const receipt: Receipt = {
   queueId: '5b882696-ab3c-4d5c-800e-37fd01c008d9',
@@ -17,6 +17,21 @@ describe('receipt handles', () => {
     const codec = new ReceiptHandleCodec(randomBytes(32));
 
     expect(codec.decode(codec.encode(receipt))).toEqual(receipt);
+  });
+
+  it('round-trips a FIFO receipt, whose group id may contain any punctuation', () => {
+    const codec = new ReceiptHandleCodec(randomBytes(32));
+    const groupReceipt: GroupReceipt = {
+      queueId: receipt.queueId,
+      epoch: 0,
+      groupId: 'tenant|a.b|#1!"~',
+      sequenceNumber: '01795829459268000003',
+      messageId: receipt.messageId,
+      receivedAtMs: receipt.receivedAtMs,
+      receiveId: receipt.receiveId,
+    };
+
+    expect(codec.decode(codec.encode(groupReceipt))).toEqual(groupReceipt);
   });
 
   it('refuses a handle whose contents were edited', () => {

@@ -17,6 +17,21 @@ describe('QueueServiceStack', () => {
     });
   });
 
+  it('indexes the FIFO groups that can be claimed, with the attributes a receive reads from the index', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'ready',
+          KeySchema: [
+            { AttributeName: 'gpk', KeyType: 'HASH' },
+            { AttributeName: 'gsk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['ack', 'lv'] },
+        },
+      ],
+    });
+  });
+
   it('keeps the table and its messages when the stack goes, unless told otherwise', () => {
     const tables = template.findResources('AWS::DynamoDB::GlobalTable');
     const [table] = Object.values(tables);
