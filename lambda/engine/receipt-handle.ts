@@ -25,6 +25,16 @@ export interface GroupReceipt {
   readonly receivedAtMs: number;
   /** Names the lock this receive took, so a handle from an earlier lock never acts on a later one. */
   readonly receiveId: string;
+  /**
+   * The lock as this receive left it: its version, how many messages it holds and the last of them, and
+   * the group's last sequence number then. A delete of all of them needs no read while nothing changed.
+   */
+  readonly lock: {
+    readonly version: number;
+    readonly size: number;
+    readonly last: string;
+    readonly groupLast: string;
+  };
 }
 
 export type AnyReceipt = Receipt | GroupReceipt;
@@ -90,6 +100,10 @@ function groupFields(receipt: GroupReceipt): string {
     receipt.messageId,
     receipt.receivedAtMs,
     receipt.receiveId,
+    receipt.lock.version,
+    receipt.lock.size,
+    receipt.lock.last,
+    receipt.lock.groupLast,
     receipt.groupId,
   ].join('|');
 }
@@ -110,11 +124,23 @@ function parseTimelineFields(fields: string[]): Receipt | undefined {
 }
 
 function parseGroupFields(fields: string[]): GroupReceipt | undefined {
-  const [, queueId, epoch, sequenceNumber, messageId, receivedAtMs, receiveId] = fields;
-  const groupId = fields.slice(7).join('|');
+  const [
+    ,
+    queueId,
+    epoch,
+    sequenceNumber,
+    messageId,
+    receivedAtMs,
+    receiveId,
+    version,
+    size,
+    last,
+    groupLast,
+  ] = fields;
+  const groupId = fields.slice(11).join('|');
   if (!queueId || !messageId || !receiveId || !groupId) return undefined;
-  if (![epoch, receivedAtMs].every((n) => /^\d{1,16}$/.test(n ?? ''))) return undefined;
-  if (!/^\d{20}$/.test(sequenceNumber ?? '')) return undefined;
+  if (![epoch, receivedAtMs, version, size].every((n) => /^\d{1,16}$/.test(n ?? ''))) return undefined;
+  if (![sequenceNumber, last, groupLast].every((n) => /^\d{20}$/.test(n ?? ''))) return undefined;
   return {
     queueId,
     epoch: Number(epoch),
@@ -123,5 +149,11 @@ function parseGroupFields(fields: string[]): GroupReceipt | undefined {
     messageId,
     receivedAtMs: Number(receivedAtMs),
     receiveId,
+    lock: {
+      version: Number(version),
+      size: Number(size),
+      last: last as string,
+      groupLast: groupLast as string,
+    },
   };
 }

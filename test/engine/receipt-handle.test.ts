@@ -29,6 +29,7 @@ describe('receipt handles', () => {
       messageId: receipt.messageId,
       receivedAtMs: receipt.receivedAtMs,
       receiveId: receipt.receiveId,
+      lock: { version: 7, size: 2, last: '01795829459268000004', groupLast: '01795829459268000009' },
     };
 
     expect(codec.decode(codec.encode(groupReceipt))).toEqual(groupReceipt);

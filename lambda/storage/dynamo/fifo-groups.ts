@@ -495,11 +495,16 @@ export class FifoGroups {
       ConditionExpression: '#lv = :lv',
       ExpressionAttributeNames: { ...namesFor(update, '#lv'), ...names },
       ExpressionAttributeValues: values,
-      ReturnValues: 'UPDATED_NEW',
+      ReturnValues: 'ALL_NEW',
     });
     if (!updated) return [];
-    const counts = (updated.rc ?? {}) as Record<string, number>;
-    const firsts = (updated.fr ?? {}) as Record<string, number>;
+    const locked = updated as GroupItem;
+    const lock = {
+      version: locked.lv,
+      size: taken.length,
+      last: sequenceOfSortKey((taken[taken.length - 1] as MessageItem).sk),
+      groupLast: locked.last,
+    };
     const { queueId, epoch, groupId } = parseGroupPartition(group.pk, request.queue);
     return Promise.all(
       taken.map(async (item) => {
@@ -513,11 +518,12 @@ export class FifoGroups {
             messageId: item.id,
             receivedAtMs: nowMs,
             receiveId,
+            lock,
           },
           messageId: item.id,
           sentMs: item.st,
-          receiveCount: counts[sequenceNumber] ?? 1,
-          firstReceiveMs: firsts[sequenceNumber] ?? nowMs,
+          receiveCount: locked.rc[sequenceNumber] ?? 1,
+          firstReceiveMs: locked.fr[sequenceNumber] ?? nowMs,
           sequenceNumber,
           content: await this.contentOf(item),
         };
@@ -576,6 +582,7 @@ export class FifoGroups {
 
   private async deleteFromGroup(pk: string, receipts: readonly GroupReceipt[], nowMs: number): Promise<void> {
     const key = { pk, sk: GROUP_SORT_KEY };
+    if (await this.deleteWholeLock(pk, receipts, nowMs)) return;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const group = (await this.db.get({ Key: key, ConsistentRead: true })) as GroupItem | undefined;
       if (!group?.held) return;
@@ -642,6 +649,54 @@ export class FifoGroups {
       }
     }
     throw new Error('FIFO DeleteMessage: too much contention on the message group');
+  }
+
+  /**
+   * The common case without a read: the receipts are every message of one lock, and the lock is as its
+   * receive left it (same version), so the group item's state is known from the receipts alone. False when
+   * that does not hold; the caller then reads the group.
+   */
+  private async deleteWholeLock(
+    pk: string,
+    receipts: readonly GroupReceipt[],
+    nowMs: number,
+  ): Promise<boolean> {
+    const lock = receipts[0]?.lock;
+    const receiveId = receipts[0]?.receiveId;
+    const sequences = new Set(receipts.filter((r) => r.receiveId === receiveId).map((r) => r.sequenceNumber));
+    if (!lock || sequences.size !== lock.size || sequences.size !== receipts.length) return false;
+    const names: Record<string, string> = {};
+    const removes = ['#held'];
+    [...sequences].forEach((seq, k) => {
+      names[`#d${k}`] = seq;
+      removes.push(`#rc.#d${k}`, `#fr.#d${k}`);
+    });
+    const values: Record<string, unknown> = {
+      ':ack': lock.last,
+      ':one': 1,
+      ':lv': lock.version,
+      ':deleted': -sequences.size,
+    };
+    const sets = ['#ack = :ack', '#lv = #lv + :one'];
+    let condition = '#lv = :lv';
+    if (lock.groupLast === lock.last) {
+      // Nothing was sent after the lock's messages when it was taken; if that still holds, the group is empty.
+      removes.push('#gsk');
+      condition += ' AND #last = :ack';
+    } else {
+      sets.push('#gsk = :now');
+      values[':now'] = nowMs;
+    }
+    const update = `SET ${sets.join(', ')} REMOVE ${removes.join(', ')} ADD #n :deleted`;
+    return (
+      (await this.db.update({
+        Key: { pk, sk: GROUP_SORT_KEY },
+        UpdateExpression: update,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: { ...namesFor(update, condition), ...names },
+        ExpressionAttributeValues: values,
+      })) !== undefined
+    );
   }
 
   /**
