@@ -435,7 +435,7 @@ export class FifoGroups {
       KeyConditionExpression: 'pk = :pk AND sk > :after',
       ExpressionAttributeValues: { ':pk': group.pk, ':after': groupMessageSortKey(group.ack) },
       ConsistentRead: true,
-      Limit: want + 2,
+      Limit: want,
     });
     let ack = group.ack;
     const expired: string[] = [];
