@@ -1,7 +1,7 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { CapacitySnapshot } from '../lambda/storage/dynamo/capacity-meter.js';
 import { createQueue, SqsTarget } from './sqs-target.js';
-import { type Action, BodyFactory } from './workload.js';
+import { type Action, BodyFactory, type QueueTarget, type Received } from './workload.js';
 
 /** DynamoDB work of one action, per message it handled. */
 export interface ActionCost {
@@ -13,26 +13,45 @@ export interface ActionCost {
 
 export type LifecycleCost = Record<Action | 'lifecycle', ActionCost>;
 
-/** Messages waiting in the queue while measuring, so receives see a head like the one under load. */
+/** Messages waiting in a Standard queue while measuring, so receives see a head like the one under load. */
 const BACKLOG = 200;
+
+/** A queue to measure: the target that drives it, and how to put its backlog in place first. */
+export interface CostQueue<M extends Received> {
+  readonly target: QueueTarget<M>;
+  fill(bodies: BodyFactory): Promise<void>;
+}
+
+/** A Standard queue with a backlog of 200 messages. */
+export async function standardCostQueue(
+  client: SQSClient,
+  queueName: string,
+  batchSize: number,
+): Promise<CostQueue<Received>> {
+  const queueUrl = await createQueue(client, queueName);
+  return {
+    target: new SqsTarget(client, queueUrl, batchSize),
+    fill: async (bodies) => {
+      for (let sent = 0; sent < BACKLOG; sent += 10)
+        await new SqsTarget(client, queueUrl, 10).send(bodies.next(10));
+    },
+  };
+}
 
 /**
  * Sends, receives and deletes `rounds` batches one call at a time with nothing else running, reading the
  * service's meter around each call: which action spends which units, free of contention. `capacity` reads
  * that meter (in the server process, over IPC); nothing else runs between the reads, so they are exact.
  */
-export async function measureCostPerAction(
-  client: SQSClient,
+export async function measureCostPerAction<M extends Received>(
   capacity: () => Promise<CapacitySnapshot>,
-  queueName: string,
+  queue: CostQueue<M>,
   batchSize: number,
   rounds: number,
 ): Promise<LifecycleCost> {
-  const queueUrl = await createQueue(client, queueName);
-  const target = new SqsTarget(client, queueUrl, batchSize);
+  const { target } = queue;
   const bodies = new BodyFactory();
-  for (let sent = 0; sent < BACKLOG; sent += 10)
-    await new SqsTarget(client, queueUrl, 10).send(bodies.next(10));
+  await queue.fill(bodies);
 
   const zero = { writeUnits: 0, readUnits: 0, failedConditionalWrites: 0, calls: 0 };
   const totals: Record<Action, CapacitySnapshot> = { send: zero, receive: zero, delete: zero };
@@ -52,7 +71,7 @@ export async function measureCostPerAction(
     const batch = bodies.next(batchSize);
     await book(
       'send',
-      () => target.send(batch),
+      () => target.send(batch, 0),
       () => batch.length,
     );
     const received = await book(

@@ -1,26 +1,19 @@
-import {
-  ACTIONS,
-  type BenchReport,
-  type ConfigRun,
-  cpuMsPerLifecycle,
-  MAX_LONG_POLL_WAKE_P99_MS,
-  perLifecycle,
-  perMessageByAction,
-  type RunFigures,
-  type TargetCheck,
-  targetChecks,
-} from './report.js';
-import type { LatencySummary } from './stats.js';
+import { type BenchReport, MAX_LONG_POLL_WAKE_P99_MS, perLifecycle, targetChecks } from './report.js';
+import { fifoText } from './report-fifo-text.js';
+import { byActionTable, checked, costTable, fixed, latencyTable, row } from './text-table.js';
 
 /** Readable tables for a terminal. */
 export function toText(report: BenchReport): string {
   return [
     ...header(report),
-    ...throughputTable(report),
-    ...latencyTable(report),
-    ...(report.runs.some((run) => run.service.cost.byAction) ? byActionTable(report) : []),
+    ...(report.runs.length ? [...throughputTable(report), ...latencyTable(report.runs)] : []),
+    ...(report.runs.some((run) => run.service.cost.byAction) ? byActionTable(report.runs) : []),
+    ...(report.fifo ? fifoText(report.fifo) : []),
     ...longPollLines(report),
-    ...costTable(report),
+    ...costTable(
+      report.costPerAction,
+      'DynamoDB work per message by action, one call at a time (no contention), 200-message backlog:',
+    ),
     '',
     `Total ${fixed(report.totalSeconds, 0)} s.`,
   ].join('\n');
@@ -75,91 +68,6 @@ function throughputTable(report: BenchReport): string[] {
   return lines;
 }
 
-const LATENCY = [-9, -8, 15, 16, 15, 10, 7, 20, 18];
-
-function latencyTable(report: BenchReport): string[] {
-  const lines = [
-    '',
-    row(
-      [
-        'latency',
-        'ms',
-        'send p50/p99',
-        'receive p50/p99',
-        'delete p50/p99',
-        'empty rcv',
-        'errors',
-        'CPU drv/srv/java',
-        'CPU ms/lc d/s/j',
-      ],
-      LATENCY,
-    ),
-  ];
-  for (const run of report.runs) {
-    for (const [label, figures] of both(run)) {
-      const w = figures.workload;
-      lines.push(
-        row(
-          [
-            label === 'service' ? run.config.name : '',
-            label,
-            ...ACTIONS.map((a) => latency(w.latencyMs[a])),
-            String(w.emptyReceives),
-            String(w.errors.send + w.errors.receive + w.errors.delete),
-            `${fixed(figures.cost.driverCpuPercent, 0)}/${fixed(figures.cost.serverCpuPercent, 0)}/${fixed(figures.cost.javaCpuPercent, 0)}%`,
-            [
-              cpuMsPerLifecycle(figures, 'driverCpuPercent'),
-              cpuMsPerLifecycle(figures, 'serverCpuPercent'),
-              cpuMsPerLifecycle(figures, 'javaCpuPercent'),
-            ]
-              .map((ms) => fixed(ms, 1))
-              .join('/'),
-          ],
-          LATENCY,
-        ),
-      );
-    }
-  }
-  lines.push(
-    'CPU: % of one core over the window, and CPU ms per lifecycle, per process: drv = the bench (load driver:',
-    "SQS clients, or the floor's DynamoDB calls), srv = the service's own process (node:http, service, its",
-    'DynamoDB client; idle during floor runs), java = DynamoDB Local.',
-  );
-  return lines;
-}
-
-const BY_ACTION = [-9, -8, 10, 19, 9, 11, 15];
-
-function byActionTable(report: BenchReport): string[] {
-  const lines = [
-    '',
-    "Units per message by action under load: each action's units in the window / messages it handled there;",
-    'sum = one lifecycle, free of the send/delete imbalance of a window.',
-    row(['config', 'run', 'send W/R', 'receive W/R/failed', 'delete W', 'sum W/R', 'calls s/r/d'], BY_ACTION),
-  ];
-  for (const run of report.runs) {
-    for (const [label, figures] of both(run)) {
-      const m = perMessageByAction(figures);
-      if (!m) continue;
-      lines.push(
-        row(
-          [
-            label === 'service' ? run.config.name : '',
-            label,
-            `${fixed(m.send.wcu, 2)}/${fixed(m.send.rcu, 2)}`,
-            `${fixed(m.receive.wcu, 2)}/${fixed(m.receive.rcu, 2)}/${fixed(m.receive.failed, 2)}`,
-            fixed(m.delete.wcu, 2),
-            `${fixed(m.lifecycle.wcu, 2)}/${fixed(m.lifecycle.rcu, 2)}`,
-            `${fixed(m.send.calls, 2)}/${fixed(m.receive.calls, 2)}/${fixed(m.delete.calls, 2)}`,
-          ],
-          BY_ACTION,
-        ),
-      );
-    }
-  }
-  return lines;
-}
-
 function longPollLines(report: BenchReport): string[] {
   const lp = report.longPoll;
   if (!lp) return [];
@@ -172,66 +80,4 @@ function longPollLines(report: BenchReport): string[] {
     `  send done  -> receive returned: p50 ${fixed(lp.sendDoneToReceiveMs.p50, 1)} ms, p99 ${fixed(lp.sendDoneToReceiveMs.p99, 1)} ms` +
       (lp.misses ? `; ${lp.misses} rounds did not receive the message just sent` : ''),
   ];
-}
-
-const COST = [-6, -10, 7, 7, 7, 7];
-
-function costTable(report: BenchReport): string[] {
-  const costs = Object.entries(report.costPerAction);
-  if (!costs.length) return [];
-  const lines = [
-    '',
-    'DynamoDB work per message by action, one call at a time (no contention), 200-message backlog:',
-    row(['batch', 'action', 'calls', 'WCU', 'RCU', 'failed'], COST),
-  ];
-  for (const [name, cost] of costs) {
-    for (const action of [...ACTIONS, 'lifecycle'] as const) {
-      const c = cost[action];
-      lines.push(
-        row(
-          [
-            action === 'send' ? name : '',
-            action,
-            fixed(c.callsPerMessage, 2),
-            fixed(c.wcuPerMessage, 2),
-            fixed(c.rcuPerMessage, 2),
-            fixed(c.failedConditionalWritesPerMessage, 3),
-          ],
-          COST,
-        ),
-      );
-    }
-  }
-  return lines;
-}
-
-function both(run: ConfigRun): [string, RunFigures][] {
-  return [
-    ['service', run.service],
-    ['floor', run.floor],
-  ];
-}
-
-/** Pads each cell to its width: negative widths align left. */
-function row(cells: readonly string[], widths: readonly number[]): string {
-  return cells
-    .map((cell, i) => {
-      const w = widths[i] ?? 0;
-      return w < 0 ? cell.padEnd(-w) : cell.padStart(w);
-    })
-    .join(' ')
-    .trimEnd();
-}
-
-function fixed(n: number, digits: number): string {
-  return Number.isFinite(n) ? n.toFixed(digits) : '-';
-}
-
-function latency(s: LatencySummary): string {
-  return `${fixed(s.p50, 1)} / ${fixed(s.p99, 1)}`;
-}
-
-function checked(check: TargetCheck | undefined, digits: number): string {
-  if (!check) return '-';
-  return `${fixed(check.value, digits)} ${check.pass ? 'ok' : '!!'}`;
 }

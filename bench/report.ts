@@ -2,6 +2,7 @@ import type { LifecycleCost } from './cost-per-action.js';
 import type { LongPollResult } from './long-poll.js';
 import type { Machine } from './machine.js';
 import type { WindowCost } from './probe.js';
+import type { FifoReport } from './report-fifo.js';
 import { per, round } from './stats.js';
 import type { Action, BenchConfig, WorkloadResult } from './workload.js';
 
@@ -23,6 +24,8 @@ export interface BenchReport {
   readonly runs: readonly ConfigRun[];
   readonly longPoll: LongPollResult | undefined;
   readonly costPerAction: Record<string, LifecycleCost>;
+  /** The FIFO configurations, when any was selected. @default - none run */
+  readonly fifo?: FifoReport;
   readonly totalSeconds: number;
 }
 
@@ -35,7 +38,7 @@ export interface TargetCheck {
 
 export const ACTIONS: readonly Action[] = ['send', 'receive', 'delete'];
 /** Issue 2: full-API lifecycles/s at least half the floor's. */
-const MIN_RATIO_TO_FLOOR = 0.5;
+export const MIN_RATIO_TO_FLOOR = 0.5;
 /** Issue 2: long-poll wake-up p99 under 100 ms. */
 export const MAX_LONG_POLL_WAKE_P99_MS = 100;
 /** Issue 2: at most 2 RCU per unbatched lifecycle; a batched one has no reason to read more. */
@@ -138,7 +141,8 @@ export function targetChecks(
   return checks;
 }
 
-function runJson(run: RunFigures) {
+/** One run's figures as `--json` prints them. */
+export function runJson(run: RunFigures) {
   const unit = perLifecycle(run);
   return {
     lifecyclesPerSec: round(run.workload.lifecyclesPerSec, 1),
@@ -166,52 +170,6 @@ function runJson(run: RunFigures) {
       server: round(cpuMsPerLifecycle(run, 'serverCpuPercent'), 2),
       dynamodbLocal: round(cpuMsPerLifecycle(run, 'javaCpuPercent'), 2),
     },
-  };
-}
-
-/** The one object `--json` prints. */
-export function toJson(report: BenchReport): unknown {
-  const longPollWakeP99Ms = report.longPoll?.sendStartToReceiveMs.p99 ?? null;
-  const configs = Object.fromEntries(
-    report.runs.map((run) => {
-      const {
-        lifecyclesPerSec,
-        wcuPerLifecycle,
-        rcuPerLifecycle,
-        failedConditionalWritesPerLifecycle,
-        ...service
-      } = runJson(run.service);
-      const floor = runJson(run.floor);
-      return [
-        run.config.name,
-        {
-          producers: run.config.producers,
-          consumers: run.config.consumers,
-          batchSize: run.config.batchSize,
-          lifecyclesPerSec,
-          floorLifecyclesPerSec: floor.lifecyclesPerSec,
-          ratioToFloor: round(
-            per(run.service.workload.lifecyclesPerSec, run.floor.workload.lifecyclesPerSec),
-            3,
-          ),
-          wcuPerLifecycle,
-          rcuPerLifecycle,
-          failedConditionalWritesPerLifecycle,
-          longPollWakeP99Ms,
-          ...service,
-          floor,
-          targets: targetChecks(run, report.longPoll),
-        },
-      ];
-    }),
-  );
-  return {
-    configs,
-    longPoll: report.longPoll ?? null,
-    costPerAction: roundDeep(report.costPerAction),
-    machine: report.machine,
-    method: report.method,
-    totalSeconds: round(report.totalSeconds, 1),
   };
 }
 

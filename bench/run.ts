@@ -1,44 +1,44 @@
 /**
  * `npm run bench [-- --json] [--seconds N] [--only 8x8-b10]`: throughput, latency and DynamoDB capacity of
- * the full SQS API next to a raw-DynamoDB floor, both on one DynamoDB Local the bench starts itself. The
- * service runs in its own Node process (bench/server-process.ts), wired as `npm start` wires it; this process
- * is the load driver: the SQS clients, and the floor's raw DynamoDB calls.
+ * the full SQS API, on Standard and FIFO queues, next to a raw-DynamoDB floor, all on one DynamoDB Local the
+ * bench starts itself. The service runs in its own Node process (bench/server-process.ts), wired as
+ * `npm start` wires it; this process is the load driver: the SQS clients, and the floor's raw DynamoDB calls.
  * docs/performance.md describes the method and records the figures.
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import { type BenchOptions, parseArgs, USAGE, UsageError } from './args.js';
-import { type LifecycleCost, measureCostPerAction } from './cost-per-action.js';
+import { type LifecycleCost, measureCostPerAction, standardCostQueue } from './cost-per-action.js';
 import { DUMMY_CREDENTIALS, type LocalDynamo, REGION, startLocalDynamo } from './dynamo-local.js';
+import { type FifoBench, measureFifoCostPerAction, runFifo, warmUpFifo } from './fifo-runs.js';
+import { FIFO_GROUPS } from './fifo-target.js';
 import { createFloorTable, FloorTarget } from './floor-target.js';
 import { measureLongPollWake } from './long-poll.js';
 import { describeMachine } from './machine.js';
-import { type MeterReading, type Pids, type Probe, takeProbe, windowCost } from './probe.js';
-import { type BenchReport, type ConfigRun, type RunFigures, toJson } from './report.js';
+import { log, measure, NO_HOOKS, overHttp } from './measure.js';
+import type { MeterReading, Pids } from './probe.js';
+import type { BenchReport, ConfigRun, RunFigures } from './report.js';
+import type { FifoReport } from './report-fifo.js';
+import { toJson } from './report-json.js';
 import { toText } from './report-text.js';
 import { type ServerProcess, startServerProcess } from './server-handle.js';
-import { createQueue, createSqsClient, SqsTarget } from './sqs-target.js';
+import { createQueue, SqsTarget } from './sqs-target.js';
 import {
   type BenchConfig,
   BODY_BYTES,
   CONFIGS,
-  type QueueTarget,
-  type Received,
+  FIFO_CONFIGS,
   runWorkload,
   VISIBILITY_TIMEOUT_SECONDS,
 } from './workload.js';
 
 /** Unmeasured load before the first run, one per code path (single and batch actions). */
 const WARMUP_CONFIGS = CONFIGS.filter((c) => c.consumers > 1);
-const NO_HOOKS = { windowStarted: () => {}, windowEnded: () => {} };
 
 /** Uncontended lifecycles per batch size for the per-action cost table. */
 const COST_ROUNDS = 30;
-
-const log = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     return;
   }
   const options = parseArgs(argv);
-  const configs = selectConfigs(options.only);
+  const { standard: configs, fifo: fifoConfigs } = selectConfigs(options.only);
   if (options.json) {
     // stdout carries exactly one JSON object; anything a dependency logs goes to stderr instead.
     console.log = console.error;
@@ -107,6 +107,18 @@ async function main(): Promise<void> {
     log(`service table bench-${runId}, floor table ${floorTable}`);
 
     const timing = { warmupMs: options.warmupSeconds * 1000, windowMs: options.windowSeconds * 1000 };
+    const measureFloor = (config: BenchConfig): Promise<RunFigures> => {
+      const floor = new FloorTarget(floorClient, floorTable, `F#${config.name}`, config.batchSize);
+      return measure(
+        'floor',
+        floor,
+        () => ({ capacity: floor.meter.total.snapshot(), byAction: floor.meter.snapshot() }),
+        config,
+        timing,
+        pids,
+      );
+    };
+    const fifoBench: FifoBench = { service, serviceMeter, pids, timing, measureFloor };
     if (options.warmupSeconds > 0) {
       // Both JITs (DynamoDB Local's JVM and V8) run cold code several times slower: without this, whichever
       // run comes first would be measured at a disadvantage.
@@ -120,6 +132,7 @@ async function main(): Promise<void> {
         const floor = new FloorTarget(floorClient, floorTable, `W#${config.name}`, config.batchSize);
         await runWorkload(floor, config, warmup, NO_HOOKS, log);
       }
+      if (fifoConfigs.length) await warmUpFifo(fifoBench);
     }
     const runs: ConfigRun[] = [];
     for (const config of configs) {
@@ -131,17 +144,9 @@ async function main(): Promise<void> {
         const target = new SqsTarget(client, queueUrl, config.batchSize);
         return measure('service', target, serviceMeter, config, timing, pids);
       });
-      const floor = new FloorTarget(floorClient, floorTable, `F#${config.name}`, config.batchSize);
-      const floorFigures = await measure(
-        'floor',
-        floor,
-        () => ({ capacity: floor.meter.total.snapshot(), byAction: floor.meter.snapshot() }),
-        config,
-        timing,
-        pids,
-      );
-      runs.push({ config, service: serviceFigures, floor: floorFigures });
+      runs.push({ config, service: serviceFigures, floor: await measureFloor(config) });
     }
+    const fifoRuns = fifoConfigs.length ? await runFifo(fifoBench, fifoConfigs, runs) : [];
 
     let longPoll: BenchReport['longPoll'];
     if (options.longPollRounds > 0) {
@@ -154,15 +159,20 @@ async function main(): Promise<void> {
     log('\nDynamoDB work per action, uncontended');
     const costPerAction: Record<string, LifecycleCost> = {};
     for (const batchSize of [1, 10]) {
-      costPerAction[`b${batchSize}`] = await overHttp(service, (client) =>
+      costPerAction[`b${batchSize}`] = await overHttp(service, async (client) =>
         measureCostPerAction(
-          client,
           async () => (await service.snapshot()).capacity,
-          `bench-cost-b${batchSize}`,
+          await standardCostQueue(client, `bench-cost-b${batchSize}`, batchSize),
           batchSize,
           COST_ROUNDS,
         ),
       );
+    }
+    let fifo: FifoReport | undefined;
+    if (fifoConfigs.length) {
+      log('FIFO: DynamoDB work per action, uncontended');
+      const cost = await measureFifoCostPerAction(fifoBench, COST_ROUNDS);
+      fifo = { groups: FIFO_GROUPS, runs: fifoRuns, ...cost };
     }
 
     const report: BenchReport = {
@@ -171,6 +181,7 @@ async function main(): Promise<void> {
       runs,
       longPoll,
       costPerAction,
+      ...(fifo ? { fifo } : {}),
       totalSeconds: (performance.now() - started) / 1000,
     };
     if (options.json) process.stdout.write(`${JSON.stringify(toJson(report), null, 2)}\n`);
@@ -186,63 +197,22 @@ async function main(): Promise<void> {
   }
 }
 
-async function measure<M extends Received>(
-  label: string,
-  target: QueueTarget<M>,
-  meter: () => Promise<MeterReading> | MeterReading,
-  config: BenchConfig,
-  timing: { warmupMs: number; windowMs: number },
-  pids: Pids,
-): Promise<RunFigures> {
-  let start: Probe | undefined;
-  let end: Probe | undefined;
-  const workload = await runWorkload(
-    target,
-    config,
-    timing,
-    {
-      // takeProbe reads the CPU counters and sends the meter request before its first await.
-      windowStarted: async () => {
-        start = await takeProbe(meter, pids);
-      },
-      windowEnded: async () => {
-        end = await takeProbe(meter, pids);
-      },
-    },
-    log,
-  );
-  if (!start || !end) throw new Error('the measured window did not open and close');
-  const cost = windowCost(start, end);
-  log(
-    `  ${label.padEnd(7)} ${workload.lifecyclesPerSec.toFixed(1)} lifecycles/s, ` +
-      `${(cost.writeUnits / workload.lifecycles).toFixed(2)} WCU, ${(cost.readUnits / workload.lifecycles).toFixed(2)} RCU ` +
-      `per lifecycle, ${workload.duplicates} duplicates`,
-  );
-  return { workload, cost };
-}
-
-function selectConfigs(only: readonly string[] | undefined): readonly BenchConfig[] {
-  if (!only) return CONFIGS;
-  const unknown = only.filter((name) => !CONFIGS.some((c) => c.name === name));
+/** `--only` names configurations, or `standard` / `fifo` for all of one kind. */
+function selectConfigs(only: readonly string[] | undefined): {
+  standard: readonly BenchConfig[];
+  fifo: readonly BenchConfig[];
+} {
+  if (!only) return { standard: CONFIGS, fifo: FIFO_CONFIGS };
+  const known = [...CONFIGS, ...FIFO_CONFIGS].map((c) => c.name);
+  const unknown = only.filter((name) => !known.includes(name) && name !== 'standard' && name !== 'fifo');
   if (unknown.length) {
     throw new UsageError(
-      `unknown configuration ${unknown.join(', ')}; known: ${CONFIGS.map((c) => c.name).join(', ')}`,
+      `unknown configuration ${unknown.join(', ')}; known: standard, fifo, ${known.join(', ')}`,
     );
   }
-  return CONFIGS.filter((c) => only.includes(c.name));
-}
-
-/**
- * Drives the server process with a fresh SQS client (and connection pool) for one step. The server itself
- * lives for the whole run, as it would in use.
- */
-async function overHttp<T>(service: ServerProcess, step: (client: SQSClient) => Promise<T>): Promise<T> {
-  const sqs = createSqsClient(service.url);
-  try {
-    return await step(sqs.client);
-  } finally {
-    sqs.close();
-  }
+  const pick = (configs: readonly BenchConfig[], kind: string) =>
+    configs.filter((c) => only.includes(kind) || only.includes(c.name));
+  return { standard: pick(CONFIGS, 'standard'), fifo: pick(FIFO_CONFIGS, 'fifo') };
 }
 
 function killPid(pid: number): void {
@@ -274,6 +244,7 @@ function describeMethod(options: BenchOptions): Record<string, unknown> {
     lifecyclesPerSec: 'messages deleted by calls completed inside the window / window seconds',
     capacity:
       'ReturnConsumedCapacity over the window; a failed conditional write counts 1 WCU, as AWS bills it',
+    fifo: `FIFO queue, ${FIFO_GROUPS} groups: each send call puts its B messages into one random group (explicit deduplication ids); receive B with MessageGroupId and SequenceNumber; compared with the Standard floor of the same shape; order and group locks checked over the whole run (bench/fifo-checker.ts)`,
     splitByAction: options.byAction ? 'AsyncLocalStorage in the server process' : false,
     longPollWake: 'send start -> receive returned (send done -> receive returned also given)',
   };

@@ -17,6 +17,12 @@ export const CONFIGS: readonly BenchConfig[] = [
   { name: '8x8-b10', producers: 8, consumers: 8, batchSize: 10 },
 ];
 
+/**
+ * The same shapes on a FIFO queue (bench/fifo-target.ts: each send call to one random group of 64). Their
+ * floor is the Standard floor of the same shape: the issue asks for one yardstick for both kinds of queue.
+ */
+export const FIFO_CONFIGS: readonly BenchConfig[] = CONFIGS.map((c) => ({ ...c, name: `fifo-${c.name}` }));
+
 export const BODY_BYTES = 1024;
 export const VISIBILITY_TIMEOUT_SECONDS = 60;
 /** Pause after a receive that found nothing, so idle consumers do not spin. */
@@ -30,7 +36,8 @@ export interface Received {
 
 /** What a run drives: the full SQS API over HTTP, or the raw-DynamoDB floor. */
 export interface QueueTarget<M extends Received> {
-  send(bodies: readonly string[]): Promise<void>;
+  /** `producer` numbers the calling producer (0..P-1), for targets that check per-producer order. */
+  send(bodies: readonly string[], producer: number): Promise<void>;
   receive(maxMessages: number): Promise<M[]>;
   delete(messages: readonly M[]): Promise<void>;
 }
@@ -119,14 +126,14 @@ export async function runWorkload<M extends Received>(
     }
   };
 
-  const produce = async () => {
+  const produce = async (producer: number) => {
     while (phase !== 'done') {
       if (sent - deleted > backlogLimit) {
         await sleep(BACKLOG_PAUSE_MS);
         continue;
       }
       const batch = bodies.next(batchSize);
-      if ((await timed('send', () => target.send(batch).then(() => true))) === true) {
+      if ((await timed('send', () => target.send(batch, producer).then(() => true))) === true) {
         sent += batch.length;
         if (phase === 'window') sentInWindow += batch.length;
       }
@@ -160,8 +167,8 @@ export async function runWorkload<M extends Received>(
   };
 
   const workers = [
-    ...Array.from({ length: config.producers }, produce),
-    ...Array.from({ length: config.consumers }, consume),
+    ...Array.from({ length: config.producers }, (_, producer) => produce(producer)),
+    ...Array.from({ length: config.consumers }, () => consume()),
   ];
   const prefillDeadline = performance.now() + MAX_PREFILL_MS;
   while (sent < backlogLimit && performance.now() < prefillDeadline) await sleep(BACKLOG_PAUSE_MS);
