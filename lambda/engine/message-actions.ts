@@ -148,24 +148,36 @@ export abstract class MessageActions {
 
   async deleteMessage(input: DeleteMessageInput): Promise<void> {
     const queue = await this.directory.get(input.queueName);
-    await this.store.deleteMessages([this.decodeReceipt(queue, input.receiptHandle)], this.clock.nowMs());
+    const [outcome] = await this.store.deleteMessages(
+      [this.decodeReceipt(queue, input.receiptHandle)],
+      this.clock.nowMs(),
+    );
+    if (outcome === 'expired') throw receiptExpired(input.receiptHandle);
   }
 
   async deleteMessageBatch(input: DeleteMessageBatchInput): Promise<BatchResult<BatchEntry>> {
     const queue = await this.directory.get(input.queueName);
     validateBatch(input.entries, 'DeleteMessageBatchRequestEntry');
-    const receipts: AnyReceipt[] = [];
+    const decoded: { entry: (typeof input.entries)[number]; receipt: AnyReceipt }[] = [];
     const successful: BatchEntry[] = [];
     const failed: BatchResultErrorEntry[] = [];
     for (const entry of input.entries) {
       try {
-        receipts.push(this.decodeReceipt(queue, entry.receiptHandle));
-        successful.push({ id: entry.id });
+        decoded.push({ entry, receipt: this.decodeReceipt(queue, entry.receiptHandle) });
       } catch (error) {
         failed.push(failedEntry(entry.id, error));
       }
     }
-    if (receipts.length) await this.store.deleteMessages(receipts, this.clock.nowMs());
+    const outcomes = decoded.length
+      ? await this.store.deleteMessages(
+          decoded.map((d) => d.receipt),
+          this.clock.nowMs(),
+        )
+      : [];
+    decoded.forEach(({ entry }, i) => {
+      if (outcomes[i] === 'expired') failed.push(failedEntry(entry.id, receiptExpired(entry.receiptHandle)));
+      else successful.push({ id: entry.id });
+    });
     return { successful, failed };
   }
 
@@ -261,9 +273,7 @@ export abstract class MessageActions {
         'Message does not exist or is not available for visibility timeout change.',
       );
     }
-    if (outcome === VISIBILITY_CHANGE.receiptExpired) {
-      throw invalidParameter('ReceiptHandle', receiptHandle, 'The receipt handle has expired.');
-    }
+    if (outcome === VISIBILITY_CHANGE.receiptExpired) throw receiptExpired(receiptHandle);
     if (visibleAtMs <= nowMs) this.arrivals.notify(queue.id);
   }
 
@@ -296,6 +306,10 @@ export abstract class MessageActions {
       messageAttributes,
     };
   }
+}
+
+function receiptExpired(receiptHandle: string): SqsError {
+  return invalidParameter('ReceiptHandle', receiptHandle, 'The receipt handle has expired.');
 }
 
 /** A FIFO deduplication id, qualified by its group when the queue deduplicates per group. */

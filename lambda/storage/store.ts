@@ -99,6 +99,8 @@ export function isFifoRecord(queue: QueueRecord): boolean {
   return queue.attributes.FifoQueue === 'true';
 }
 
+export type DeleteOutcome = 'deleted' | 'expired';
+
 export interface MessageCounts {
   readonly visible: number;
   readonly inflight: number;
@@ -139,7 +141,12 @@ export interface Store {
   /** Claims up to `maxMessages` visible messages: no other receive gets them until the timeout runs out. */
   receiveMessages(request: ReceiveRequest): Promise<ClaimedMessage<AnyReceipt>[]>;
   /** Removes the messages these receipts name; a receipt superseded by a later receive removes nothing. */
-  deleteMessages(receipts: readonly AnyReceipt[], nowMs: number): Promise<void>;
+  /**
+   * Removes the messages these receipts name, answering for each receipt in order. A Standard receipt
+   * superseded by a later receive removes nothing and still answers `deleted` (SQS: "succeeds, but might not
+   * delete"); a FIFO receipt whose visibility timeout ran out answers `expired` and removes nothing.
+   */
+  deleteMessages(receipts: readonly AnyReceipt[], nowMs: number): Promise<DeleteOutcome[]>;
   changeVisibility(receipt: AnyReceipt, visibleAtMs: number, nowMs: number): Promise<VisibilityChange>;
   countMessages(queue: QueueRecord, nowMs: number, retentionMs: number): Promise<MessageCounts>;
 }

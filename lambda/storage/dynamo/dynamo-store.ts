@@ -1,7 +1,13 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { type AnyReceipt, isGroupReceipt, type Receipt } from '../../engine/receipt-handle.js';
+import {
+  type AnyReceipt,
+  type GroupReceipt,
+  isGroupReceipt,
+  type Receipt,
+} from '../../engine/receipt-handle.js';
 import {
   type ClaimedMessage,
+  type DeleteOutcome,
   isFifoRecord,
   type MessageCounts,
   type NewMessage,
@@ -74,13 +80,14 @@ export class DynamoStore implements Store {
     return isFifoRecord(request.queue) ? this.groups.receive(request) : this.timeline.receive(request);
   }
 
-  async deleteMessages(receipts: readonly AnyReceipt[], nowMs: number): Promise<void> {
+  async deleteMessages(receipts: readonly AnyReceipt[], nowMs: number): Promise<DeleteOutcome[]> {
     const grouped = receipts.filter(isGroupReceipt);
     const timeline = receipts.filter((r): r is Receipt => !isGroupReceipt(r));
-    await Promise.all([
-      grouped.length ? this.groups.delete(grouped, nowMs) : undefined,
+    const [groupOutcomes] = await Promise.all([
+      grouped.length ? this.groups.delete(grouped, nowMs) : new Map<GroupReceipt, DeleteOutcome>(),
       timeline.length ? this.timeline.delete(timeline) : undefined,
     ]);
+    return receipts.map((r) => (isGroupReceipt(r) ? (groupOutcomes.get(r) ?? 'deleted') : 'deleted'));
   }
 
   changeVisibility(receipt: AnyReceipt, visibleAtMs: number, nowMs: number): Promise<VisibilityChange> {

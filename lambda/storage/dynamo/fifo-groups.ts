@@ -3,6 +3,7 @@ import { DEDUPLICATION_INTERVAL_MS } from '../../engine/limits.js';
 import type { GroupReceipt } from '../../engine/receipt-handle.js';
 import {
   type ClaimedMessage,
+  type DeleteOutcome,
   type MessageContent,
   type MessageCounts,
   type NewMessage,
@@ -231,14 +232,25 @@ export class FifoGroups {
     return received;
   }
 
-  /** Deletes, one compare-and-set per group; receipts of a lock that is no longer current delete nothing. */
-  async delete(receipts: readonly GroupReceipt[], nowMs: number): Promise<void> {
+  /**
+   * Deletes, one compare-and-set per group. A receipt whose lock is no longer current, or whose visibility
+   * timeout ran out, deletes nothing and answers `expired` (SQS fails such a delete on FIFO queues).
+   */
+  async delete(receipts: readonly GroupReceipt[], nowMs: number): Promise<Map<GroupReceipt, DeleteOutcome>> {
     const byGroup = new Map<string, GroupReceipt[]>();
     for (const receipt of receipts) {
       const pk = groupPartition(receipt.queueId, receipt.epoch, receipt.groupId);
       byGroup.set(pk, [...(byGroup.get(pk) ?? []), receipt]);
     }
-    await Promise.all([...byGroup].map(([pk, group]) => this.deleteFromGroup(pk, group, nowMs)));
+    const outcomes = new Map<GroupReceipt, DeleteOutcome>();
+    await Promise.all(
+      [...byGroup].map(async ([pk, group]) => {
+        for (const [receipt, outcome] of await this.deleteFromGroup(pk, group, nowMs)) {
+          outcomes.set(receipt, outcome);
+        }
+      }),
+    );
+    return outcomes;
   }
 
   async changeVisibility(
@@ -580,19 +592,29 @@ export class FifoGroups {
     });
   }
 
-  private async deleteFromGroup(pk: string, receipts: readonly GroupReceipt[], nowMs: number): Promise<void> {
+  private async deleteFromGroup(
+    pk: string,
+    receipts: readonly GroupReceipt[],
+    nowMs: number,
+  ): Promise<Map<GroupReceipt, DeleteOutcome>> {
     const key = { pk, sk: GROUP_SORT_KEY };
-    if (await this.deleteWholeLock(pk, receipts, nowMs)) return;
+    const outcomes = new Map<GroupReceipt, DeleteOutcome>(receipts.map((r) => [r, 'deleted']));
+    if (await this.deleteWholeLock(pk, receipts, nowMs)) return outcomes;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const group = (await this.db.get({ Key: key, ConsistentRead: true })) as GroupItem | undefined;
-      if (!group?.held) return;
-      const held = group.held;
-      const deleted = new Set(
-        receipts
-          .filter((r) => r.receiveId === group.rt && held[r.sequenceNumber] !== undefined)
-          .map((r) => r.sequenceNumber),
-      );
-      if (deleted.size === 0) return;
+      if (!group) return outcomes;
+      const held = group.held ?? {};
+      const deleted = new Set<string>();
+      for (const receipt of receipts) {
+        const visibleAt = receipt.receiveId === group.rt ? held[receipt.sequenceNumber] : undefined;
+        if (receipt.receiveId !== group.rt || (visibleAt !== undefined && visibleAt <= nowMs)) {
+          outcomes.set(receipt, 'expired');
+        } else if (visibleAt !== undefined) {
+          deleted.add(receipt.sequenceNumber);
+        }
+        // Otherwise this lock already deleted it.
+      }
+      if (deleted.size === 0) return outcomes;
       const heldInOrder = Object.keys(held).sort();
       const remaining = heldInOrder.filter((seq) => !deleted.has(seq));
       // The acknowledged prefix moves over the deleted head of the lock; a message deleted behind one still
@@ -639,14 +661,15 @@ export class FifoGroups {
         ExpressionAttributeValues: values,
       };
       if (removedItems.length === 0) {
-        if (await this.db.update(groupUpdate)) return;
+        if (await this.db.update(groupUpdate)) return outcomes;
       } else {
         const reasons = await this.db.transactWrite([
           { Update: groupUpdate },
           ...removedItems.map((seq) => ({ Delete: { Key: { pk, sk: groupMessageSortKey(seq) } } })),
         ]);
-        if (!reasons) return;
+        if (!reasons) return outcomes;
       }
+      for (const receipt of receipts) outcomes.set(receipt, 'deleted');
     }
     throw new Error('FIFO DeleteMessage: too much contention on the message group');
   }
@@ -676,16 +699,17 @@ export class FifoGroups {
       ':one': 1,
       ':lv': lock.version,
       ':deleted': -sequences.size,
+      ':now': nowMs,
     };
     const sets = ['#ack = :ack', '#lv = #lv + :one'];
-    let condition = '#lv = :lv';
+    // Unchanged since the receive, so every message of the lock is visible again at `gsk`.
+    let condition = '#lv = :lv AND #gsk > :now';
     if (lock.groupLast === lock.last) {
       // Nothing was sent after the lock's messages when it was taken; if that still holds, the group is empty.
       removes.push('#gsk');
       condition += ' AND #last = :ack';
     } else {
       sets.push('#gsk = :now');
-      values[':now'] = nowMs;
     }
     const update = `SET ${sets.join(', ')} REMOVE ${removes.join(', ')} ADD #n :deleted`;
     return (
