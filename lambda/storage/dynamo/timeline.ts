@@ -12,6 +12,14 @@ import {
   type VisibilityChange,
 } from '../store.js';
 import type { Db } from './db.js';
+import {
+  isLaneMarker,
+  type Lane,
+  type LaneMarker,
+  laneShards,
+  NoisyLanes,
+  randomLaneShard,
+} from './lanes.js';
 import { decodeContent, encodeContent } from './message-content.js';
 import {
   bodyPartition,
@@ -65,9 +73,18 @@ const exists = 'attribute_exists(pk)';
 const notExtended = '(attribute_not_exists(vt) OR vt <= :now)';
 
 export class Timeline {
-  constructor(private readonly db: Db) {}
+  private readonly lanes: NoisyLanes;
+
+  constructor(private readonly db: Db) {
+    this.lanes = new NoisyLanes(db);
+  }
 
   async put(queue: QueueRecord, messages: readonly NewMessage[]): Promise<void> {
+    const noisy = messages.filter((m) => m.lane === 'noisy');
+    if (noisy.length > 0) {
+      const latestMs = Math.max(...noisy.map((m) => m.sentMs));
+      await this.lanes.mark(queue, latestMs, ttlFor(latestMs));
+    }
     const requests: { PutRequest: { Item: Record<string, unknown> } }[] = [];
     for (const message of messages) {
       const chunks = encodeContent(message.content);
@@ -82,7 +99,7 @@ export class Timeline {
         requests.push({ PutRequest: { Item: body } });
       });
       const state: StateItem = {
-        pk: timelinePartition(queue.id, queue.epoch, randomInt(queue.shards)),
+        pk: timelinePartition(queue.id, queue.epoch, randomLaneShard(queue, message.lane ?? 'normal')),
         sk: timelineSortKey(message.visibleAtMs, message.messageId),
         id: message.messageId,
         st: message.sentMs,
@@ -93,13 +110,28 @@ export class Timeline {
       requests.push({ PutRequest: { Item: { ...state } } });
     }
     await this.db.batchWrite(requests);
+    if (noisy.length < messages.length) this.lanes.normalLaneBusy(queue);
   }
 
+  /**
+   * Reads the normal lane, then the noisy lane when the normal one did not fill the request; one receive in ten,
+   * and those shortly after one found the normal lane empty, read the noisy lane first (see lanes.ts). A queue
+   * whose noisy lane was never used is read as before fair queues.
+   */
   async receive(request: ReceiveRequest): Promise<ClaimedMessage[]> {
+    const { queue, nowMs, retentionMs, maxMessages } = request;
     const received: ClaimedMessage[] = [];
-    for (const shard of shuffled(range(request.queue.shards))) {
-      if (received.length >= request.maxMessages) break;
-      await this.receiveFromShard(request, shard, received);
+    const noisyFirst = this.lanes.startsWithNoisy(queue, retentionMs, nowMs);
+    if (noisyFirst) await this.receiveFromLane(request, 'noisy', received);
+    const normalDue = await this.receiveFromLane(request, 'normal', received);
+    if (normalDue > 0) this.lanes.normalLaneBusy(queue);
+    if (
+      !noisyFirst &&
+      received.length < maxMessages &&
+      this.lanes.mayHoldMessages(queue, retentionMs, nowMs)
+    ) {
+      if (normalDue === 0) this.lanes.normalLaneEmpty(queue, nowMs);
+      await this.receiveFromLane(request, 'noisy', received);
     }
     return received;
   }
@@ -150,38 +182,73 @@ export class Timeline {
     return VISIBILITY_CHANGE.changed;
   }
 
+  /** Counts the normal lane, and the noisy lane too when the normal lane's markers say it may hold messages. */
   async count(queue: QueueRecord, nowMs: number, retentionMs: number): Promise<MessageCounts> {
-    let visible = 0;
-    let inflight = 0;
-    let delayed = 0;
-    for (const shard of range(queue.shards)) {
+    const counts = { visible: 0, inflight: 0, delayed: 0 };
+    await this.countLane(queue, 'normal', nowMs, retentionMs, counts);
+    if (this.lanes.mayHoldMessages(queue, retentionMs, nowMs)) {
+      await this.countLane(queue, 'noisy', nowMs, retentionMs, counts);
+    }
+    return counts;
+  }
+
+  private async countLane(
+    queue: QueueRecord,
+    lane: Lane,
+    nowMs: number,
+    retentionMs: number,
+    counts: { visible: number; inflight: number; delayed: number },
+  ): Promise<void> {
+    for (const shard of laneShards(queue, lane)) {
       let startKey: Record<string, unknown> | undefined;
       do {
         const out = await this.db.query({
           KeyConditionExpression: 'pk = :pk',
           ExpressionAttributeValues: { ':pk': timelinePartition(queue.id, queue.epoch, shard) },
-          ProjectionExpression: 'sk, rc, vt, st',
+          ProjectionExpression: 'sk, rc, vt, st, ms',
           ExclusiveStartKey: startKey,
         });
-        for (const item of (out.Items ?? []) as StateItem[]) {
+        for (const item of (out.Items ?? []) as (StateItem | LaneMarker)[]) {
+          if (isLaneMarker(item)) {
+            this.lanes.learn(queue, item.ms);
+            continue;
+          }
           if (isWakeSortKey(item.sk) || item.st + retentionMs <= nowMs) continue;
-          if (visibleAt(item) <= nowMs) visible++;
-          else if (item.rc > 0) inflight++;
-          else delayed++;
+          if (visibleAt(item) <= nowMs) counts.visible++;
+          else if (item.rc > 0) counts.inflight++;
+          else counts.delayed++;
         }
         startKey = out.LastEvaluatedKey;
       } while (startKey);
     }
-    return { visible, inflight, delayed };
   }
 
+  /**
+   * Claims from one lane's partitions, in random order, until the request is full. Returns how many due messages
+   * it read, claimed or not, so the caller can tell an empty lane from one where it lost claims.
+   */
+  private async receiveFromLane(
+    request: ReceiveRequest,
+    lane: Lane,
+    received: ClaimedMessage[],
+  ): Promise<number> {
+    let due = 0;
+    for (const shard of shuffled(laneShards(request.queue, lane))) {
+      if (received.length >= request.maxMessages) break;
+      due += await this.receiveFromShard(request, shard, received);
+    }
+    return due;
+  }
+
+  /** Claims from one partition; returns how many due messages it read. */
   private async receiveFromShard(
     request: ReceiveRequest,
     shard: number,
     received: ClaimedMessage[],
-  ): Promise<void> {
+  ): Promise<number> {
     const { queue, nowMs } = request;
     const pk = timelinePartition(queue.id, queue.epoch, shard);
+    let due = 0;
     let startKey: Record<string, unknown> | undefined;
     for (let page = 0; page < MAX_PAGES_PER_SHARD && received.length < request.maxMessages; page++) {
       const out = await this.db.query({
@@ -193,11 +260,13 @@ export class Timeline {
       });
       const candidates: { item: StateItem; wake?: WakeItem }[] = [];
       const wakes: WakeItem[] = [];
-      for (const item of (out.Items ?? []) as (StateItem | WakeItem)[]) {
-        if (isWakeSortKey(item.sk)) wakes.push(item as WakeItem);
+      for (const item of (out.Items ?? []) as (StateItem | WakeItem | LaneMarker)[]) {
+        if (isLaneMarker(item)) this.lanes.learn(queue, item.ms);
+        else if (isWakeSortKey(item.sk)) wakes.push(item as WakeItem);
         else if (visibleAt(item as StateItem) <= nowMs) candidates.push({ item: item as StateItem });
       }
       candidates.push(...(await this.resolveWakes(wakes, nowMs)));
+      due += candidates.length;
       const pending = shuffled(candidates);
       while (received.length < request.maxMessages && pending.length > 0) {
         const batch = pending.splice(0, request.maxMessages - received.length);
@@ -218,6 +287,7 @@ export class Timeline {
       startKey = out.LastEvaluatedKey;
       if (!startKey) break;
     }
+    return due;
   }
 
   /** The state items that due wake pointers name, when still held by the receive the pointer was made for. */
@@ -416,10 +486,6 @@ function stateKey(receipt: Receipt): { pk: string; sk: string } {
 /** DynamoDB's TTL collects items a day after the longest possible retention: free garbage collection. */
 function ttlFor(sentMs: number): number {
   return Math.ceil((sentMs + secondsToMs(MAX_RETENTION_SECONDS)) / 1000) + 86_400;
-}
-
-function range(n: number): number[] {
-  return Array.from({ length: n }, (_, i) => i);
 }
 
 function shuffled<T>(items: T[]): T[] {
