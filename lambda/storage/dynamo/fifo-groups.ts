@@ -339,8 +339,9 @@ export class FifoGroups {
     }
     for (const [groupId, indexes] of byGroup) {
       const pk = groupPartition(queue.id, queue.epoch, groupId);
-      // Sequence numbers: the send time in microsecond-like steps, above every number the group has issued.
-      let sequence = BigInt(nowMs) * 1_000_000n;
+      // Sequence numbers: 20 digits, the send time in ms times 10^7 plus the place in the batch, always above
+      // every number the group has issued.
+      let sequence = BigInt(nowMs) * 10_000_000n;
       const floor = nextSequence.get(groupId);
       if (floor !== undefined && floor > sequence) sequence = floor;
       const first = formatSequence(sequence);
