@@ -12,6 +12,7 @@ import {
   MAX_WAIT_TIME_SECONDS,
   secondsToMs,
 } from './limits.js';
+import { FairScheduler } from './fair-scheduler.js';
 import { ArrivalSignal } from './long-poll.js';
 import { md5OfBody, md5OfMessageAttributes } from './md5.js';
 import {
@@ -64,6 +65,7 @@ export abstract class MessageActions {
   private readonly arrivals = new ArrivalSignal();
   private readonly senderId: string;
   private readonly pollIntervalMs: number;
+  private readonly fairScheduler: FairScheduler;
 
   constructor(options: MessageActionsOptions) {
     this.store = options.store;
@@ -72,6 +74,7 @@ export abstract class MessageActions {
     this.receiptHandles = options.receiptHandles;
     this.senderId = options.accountId;
     this.pollIntervalMs = options.pollIntervalMs;
+    this.fairScheduler = new FairScheduler({ clock: options.clock });
   }
 
   async sendMessage(input: SendMessageInput): Promise<SendMessageResult> {
@@ -236,6 +239,8 @@ export abstract class MessageActions {
         ...(deduplicationId !== undefined
           ? { deduplicationKey: deduplicationKey(queue, message.messageGroupId ?? '', deduplicationId) }
           : {}),
+        // Fair queues: a noisy tenant's messages wait in a lane read after the others (docs/design.md).
+        ...(fifo ? {} : { lane: this.fairScheduler.laneFor(queue.id, message.messageGroupId) }),
       };
     });
     const sent = await this.store.putMessages(queue, stored);

@@ -1,28 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { describe, expect, inject, it } from 'vitest';
-import { systemClock } from '../../lambda/engine/clock.js';
-import { FairScheduler } from '../../lambda/engine/fair-scheduler.js';
-import { QueueEngine } from '../../lambda/engine/queue-engine.js';
-import { ReceiptHandleCodec } from '../../lambda/engine/receipt-handle.js';
-import { startNodeServer } from '../../lambda/entries/node-server.js';
-import { createRequestHandler } from '../../lambda/protocol/handle-request.js';
-import { CapacityMeter } from '../../lambda/storage/dynamo/capacity-meter.js';
-import { DynamoStore } from '../../lambda/storage/dynamo/dynamo-store.js';
-import { ensureTable } from '../../lambda/storage/dynamo/table.js';
-import type { NewMessage, QueueRecord } from '../../lambda/storage/store.js';
-import { registerCleanup } from '../helpers/cleanup.js';
-import { DUMMY_CREDENTIALS } from '../helpers/dynamo-local.js';
-import { createJsonApi } from '../helpers/json-api.js';
-import { createJsonClient } from '../helpers/json-client.js';
-import { TEST_ACCOUNT_ID, TEST_REGION, uniqueTableName } from '../helpers/server.js';
+import { describe, expect, it } from 'vitest';
 import type { ReceivedMessage } from '../helpers/sqs-api.js';
-import {
-  bindQueue,
-  createTestQueue,
-  PROTOCOLS,
-  type TestQueue,
-  uniqueQueueName,
-} from '../helpers/test-queue.js';
+import { createTestQueue, PROTOCOLS, type TestQueue } from '../helpers/test-queue.js';
 
 const NOISY_MESSAGES = 10_000;
 const QUIET_TENANTS = 10;
@@ -175,57 +153,6 @@ async function consumeUntilQuietDone(queue: TestQueue, quietCount: number) {
   return { quietBodies, noisyWhenQuietDone, deleted };
 }
 
-/** A queue on a server whose messages get the lanes the fair scheduler picks (see {@link FairLaneStore}). */
 async function createFairQueue(): Promise<TestQueue> {
-  const url = await fairServerUrl();
-  const sqs = createJsonClient(url);
-  registerCleanup(() => sqs.destroy());
-  const api = createJsonApi(sqs);
-  const name = uniqueQueueName('fair');
-  return bindQueue(api, name, await api.createQueue(name, { VisibilityTimeout: '60' }));
-}
-
-/**
- * Fair queues wired below the engine: each message gets the lane the scheduler picks, as `MessageActions.enqueue`
- * does once it asks the scheduler itself (issue #3). A message that already has a lane keeps it, so this store
- * changes nothing then, and the test can move to the shared server.
- */
-class FairLaneStore extends DynamoStore {
-  private readonly scheduler = new FairScheduler({ clock: systemClock });
-
-  override putMessages(queue: QueueRecord, messages: readonly NewMessage[]) {
-    return super.putMessages(
-      queue,
-      messages.map((m) => (m.lane ? m : { ...m, lane: this.scheduler.laneFor(queue.id, m.content.groupId) })),
-    );
-  }
-}
-
-async function fairServerUrl(): Promise<string> {
-  const client = new DynamoDBClient({
-    region: TEST_REGION,
-    endpoint: inject('dynamodbEndpoint'),
-    credentials: DUMMY_CREDENTIALS,
-  });
-  const tableName = uniqueTableName();
-  await ensureTable(client, tableName);
-  const store = new FairLaneStore({
-    client,
-    tableName,
-    accountId: TEST_ACCOUNT_ID,
-    meter: new CapacityMeter(),
-  });
-  const engine = new QueueEngine({
-    store,
-    clock: systemClock,
-    receiptHandles: new ReceiptHandleCodec(await store.loadReceiptSecret()),
-    accountId: TEST_ACCOUNT_ID,
-    region: TEST_REGION,
-  });
-  const running = await startNodeServer({ handler: createRequestHandler(engine), port: 0 });
-  registerCleanup(async () => {
-    await running.close();
-    client.destroy();
-  });
-  return running.url;
+  return createTestQueue('json', { VisibilityTimeout: '60' });
 }
