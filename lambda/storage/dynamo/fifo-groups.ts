@@ -28,6 +28,7 @@ import {
   SEQUENCE_DIGITS,
   sequenceOfSortKey,
 } from './schema.js';
+import { range, shuffled } from './shuffle.js';
 import { ttlAfter, ttlFor } from './ttl.js';
 
 /**
@@ -833,17 +834,4 @@ function shardOf(groupId: string, shards: number): number {
 function parseGroupPartition(pk: string, queue: QueueRecord) {
   const prefix = groupPartition(queue.id, queue.epoch, '');
   return { queueId: queue.id, epoch: queue.epoch, groupId: pk.slice(prefix.length) };
-}
-
-function range(n: number): number[] {
-  return Array.from({ length: n }, (_, i) => i);
-}
-
-function shuffled<T>(items: readonly T[]): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = randomInt(i + 1);
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
-  }
-  return out;
 }

@@ -1,5 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto';
-import { MAX_RETENTION_SECONDS, secondsToMs } from '../../engine/limits.js';
+import { randomBytes } from 'node:crypto';
 import type { Receipt } from '../../engine/receipt-handle.js';
 import {
   type ClaimedMessage,
@@ -31,6 +30,8 @@ import {
   visibleAtOfSortKey,
   wakeSortKey,
 } from './schema.js';
+import { shuffled } from './shuffle.js';
+import { ttlFor } from './ttl.js';
 
 /** A state item in a queue's timeline (see docs/design.md): small, moved on every receive. */
 interface StateItem {
@@ -481,18 +482,4 @@ function stateKey(receipt: Receipt): { pk: string; sk: string } {
     pk: timelinePartition(receipt.queueId, receipt.epoch, receipt.shard),
     sk: timelineSortKey(receipt.visibleAtMs, receipt.messageId),
   };
-}
-
-/** DynamoDB's TTL collects items a day after the longest possible retention: free garbage collection. */
-function ttlFor(sentMs: number): number {
-  return Math.ceil((sentMs + secondsToMs(MAX_RETENTION_SECONDS)) / 1000) + 86_400;
-}
-
-function shuffled<T>(items: T[]): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = randomInt(i + 1);
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
-  }
-  return out;
 }
