@@ -17,6 +17,10 @@ export const MAX_FIFO_ID_LENGTH = 128;
 /** A FIFO queue drops a message whose deduplication id it accepted within the last 5 minutes. */
 export const DEDUPLICATION_INTERVAL_MS = 5 * 60_000;
 export const MAX_LIST_QUEUES_RESULTS = 1_000;
+/** RedrivePolicy: a message moves to the dead-letter queue after 1 to 1,000 receives. */
+export const MAX_RECEIVE_COUNT = 1_000;
+/** RedriveAllowPolicy `byQueue`: at most 10 source queue ARNs. */
+export const MAX_REDRIVE_SOURCE_QUEUE_ARNS = 10;
 export const MAX_TAGS_PER_QUEUE = 50;
 export const MAX_TAG_KEY_LENGTH = 128;
 export const MAX_TAG_VALUE_LENGTH = 256;
