@@ -1,19 +1,18 @@
-import {
-  InvalidAttributeName,
-  InvalidAttributeValue,
-  InvalidParameterValue,
-  UnsupportedOperation,
-} from './errors.js';
+import { InvalidAttributeName, InvalidAttributeValue, InvalidParameterValue } from './errors.js';
 import { MAX_QUEUE_NAME_LENGTH, NUMERIC_QUEUE_ATTRIBUTES, type NumericQueueAttribute } from './limits.js';
+import { normaliseRedriveAllowPolicy, normaliseRedrivePolicy } from './redrive-policy.js';
 import type { StringMap } from './types.js';
 
 /** Attributes a client may set on a Standard queue, besides the numeric ones in limits.ts. */
 const FREE_FORM_ATTRIBUTES = ['Policy', 'KmsMasterKeyId', 'SqsManagedSseEnabled'] as const;
 
-/** Owned by later work (dead-letter queues): rejected with a clear message until then. */
-const NOT_YET_SUPPORTED: Record<string, string> = {
-  RedrivePolicy: 'Dead-letter queues (RedrivePolicy) are not supported by this service yet.',
-  RedriveAllowPolicy: 'Dead-letter queues (RedriveAllowPolicy) are not supported by this service yet.',
+/**
+ * Dead-letter queue settings, checked for form and normalised here; the engine checks the target queue
+ * (redrive-policy.ts: checkDeadLetterTarget). An empty value removes the setting.
+ */
+const REDRIVE_ATTRIBUTES: Record<string, (value: string) => string> = {
+  RedrivePolicy: normaliseRedrivePolicy,
+  RedriveAllowPolicy: normaliseRedriveAllowPolicy,
 };
 
 /** The attributes only a FIFO queue has that a client may set, with the values SQS allows and its defaults. */
@@ -43,6 +42,8 @@ export const STANDARD_ATTRIBUTE_NAMES = [
   'ReceiveMessageWaitTimeSeconds',
   'VisibilityTimeout',
   'Policy',
+  'RedrivePolicy',
+  'RedriveAllowPolicy',
   'KmsMasterKeyId',
   'KmsDataKeyReusePeriodSeconds',
   'SqsManagedSseEnabled',
@@ -146,8 +147,8 @@ function validateEach(requested: StringMap, fifo: boolean, action: 'create' | 's
       valid[name] = validateNumeric(name as NumericQueueAttribute, value);
     } else if ((FREE_FORM_ATTRIBUTES as readonly string[]).includes(name)) {
       valid[name] = validateFreeForm(name, value);
-    } else if (Object.hasOwn(NOT_YET_SUPPORTED, name)) {
-      throw new UnsupportedOperation(NOT_YET_SUPPORTED[name] as string);
+    } else if (Object.hasOwn(REDRIVE_ATTRIBUTES, name)) {
+      valid[name] = (REDRIVE_ATTRIBUTES[name] as (value: string) => string)(value);
     } else if (name === 'FifoQueue' && fifo) {
       // SQS accepts FifoQueue=true again on a FIFO queue and changes nothing.
       if (value !== 'true') {
@@ -230,8 +231,6 @@ export function resolveRequestedAttributes(
       for (const each of known) resolved.add(each);
     } else if (known.includes(name)) {
       resolved.add(name);
-    } else if (name === 'RedrivePolicy' || name === 'RedriveAllowPolicy') {
-      // Known to SQS; a queue without a redrive policy simply has no value for them.
     } else {
       throw new InvalidAttributeName(`Unknown Attribute ${name}.`);
     }

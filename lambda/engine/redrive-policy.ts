@@ -26,7 +26,7 @@ export function queueArnOf(queueName: string, accountId: string, region: string)
 /** The queue an ARN names when it is one of this service's queues (this account and region); else undefined. */
 export function queueNameOfArn(arn: string, accountId: string, region: string): string | undefined {
   const parts = parseArn(arn);
-  if (!parts || parts.partition !== 'aws' || parts.service !== 'sqs') return undefined;
+  if (parts?.partition !== 'aws' || parts.service !== 'sqs') return undefined;
   if (parts.region !== region || parts.accountId !== accountId || parts.resource === '') return undefined;
   return parts.resource;
 }
