@@ -1,4 +1,5 @@
 import {
+  CancelMessageMoveTaskCommand,
   ChangeMessageVisibilityBatchCommand,
   ChangeMessageVisibilityCommand,
   CreateQueueCommand,
@@ -7,6 +8,7 @@ import {
   DeleteQueueCommand,
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
+  ListMessageMoveTasksCommand,
   ListQueuesCommand,
   ListQueueTagsCommand,
   type MessageAttributeValue,
@@ -20,6 +22,7 @@ import {
   SendMessageCommand,
   SetQueueAttributesCommand,
   type SQSClient,
+  StartMessageMoveTaskCommand,
   TagQueueCommand,
   UntagQueueCommand,
 } from '@aws-sdk/client-sqs';
@@ -28,6 +31,7 @@ import type {
   BatchResult,
   MessageAttributeInput,
   MessageAttributeMap,
+  MessageMoveTask,
   ReceivedMessage,
   SendResult,
   SqsApi,
@@ -202,6 +206,46 @@ export function createJsonApi(client: SQSClient): SqsApi {
           }),
         );
         return toIdBatchResult(out);
+      }),
+    startMessageMoveTask: (SourceArn, options = {}) =>
+      call(async () => {
+        const out = await client.send(
+          new StartMessageMoveTaskCommand({
+            SourceArn,
+            DestinationArn: options.destinationArn,
+            MaxNumberOfMessagesPerSecond: options.maxNumberOfMessagesPerSecond,
+          }),
+        );
+        return required(out.TaskHandle, 'TaskHandle');
+      }),
+    listMessageMoveTasks: (SourceArn, MaxResults) =>
+      call(async () => {
+        const out = await client.send(new ListMessageMoveTasksCommand({ SourceArn, MaxResults }));
+        return (out.Results ?? []).map(
+          (entry): MessageMoveTask => ({
+            ...(entry.TaskHandle !== undefined ? { taskHandle: entry.TaskHandle } : {}),
+            status: required(entry.Status, 'Status'),
+            sourceArn: required(entry.SourceArn, 'SourceArn'),
+            ...(entry.DestinationArn !== undefined ? { destinationArn: entry.DestinationArn } : {}),
+            ...(entry.MaxNumberOfMessagesPerSecond !== undefined
+              ? { maxNumberOfMessagesPerSecond: entry.MaxNumberOfMessagesPerSecond }
+              : {}),
+            approximateNumberOfMessagesMoved: required(
+              entry.ApproximateNumberOfMessagesMoved,
+              'ApproximateNumberOfMessagesMoved',
+            ),
+            ...(entry.ApproximateNumberOfMessagesToMove !== undefined
+              ? { approximateNumberOfMessagesToMove: entry.ApproximateNumberOfMessagesToMove }
+              : {}),
+            ...(entry.FailureReason !== undefined ? { failureReason: entry.FailureReason } : {}),
+            startedTimestamp: required(entry.StartedTimestamp, 'StartedTimestamp'),
+          }),
+        );
+      }),
+    cancelMessageMoveTask: (TaskHandle) =>
+      call(async () => {
+        const out = await client.send(new CancelMessageMoveTaskCommand({ TaskHandle }));
+        return required(out.ApproximateNumberOfMessagesMoved, 'ApproximateNumberOfMessagesMoved');
       }),
   };
 }

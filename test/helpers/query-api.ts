@@ -13,6 +13,7 @@ import type {
   BatchResult,
   MessageAttributeInput,
   MessageAttributeMap,
+  MessageMoveTask,
   ReceivedMessage,
   SendOptions,
   SendResult,
@@ -139,6 +140,48 @@ export function createQueryApi(client: QueryClient): SqsApi {
       const result = await send('ChangeMessageVisibilityBatch', params);
       return toIdBatchResult(result, 'ChangeMessageVisibilityBatchResultEntry');
     },
+    startMessageMoveTask: async (SourceArn, options = {}) => {
+      const result = await send('StartMessageMoveTask', {
+        SourceArn,
+        DestinationArn: options.destinationArn,
+        MaxNumberOfMessagesPerSecond: options.maxNumberOfMessagesPerSecond,
+      });
+      return text(result.TaskHandle);
+    },
+    listMessageMoveTasks: async (SourceArn, MaxResults) => {
+      const result = await send('ListMessageMoveTasks', { SourceArn, MaxResults });
+      return nodes(result.ListMessageMoveTasksResultEntry).map(toMessageMoveTask);
+    },
+    cancelMessageMoveTask: async (TaskHandle) => {
+      const result = await send('CancelMessageMoveTask', { TaskHandle });
+      return Number(text(result.ApproximateNumberOfMessagesMoved));
+    },
+  };
+}
+
+/** A `<ListMessageMoveTasksResultEntry>`; numbers arrive as text, absent members stay absent. */
+function toMessageMoveTask(node: XmlNode): MessageMoveTask {
+  const optional = (name: string): string | undefined =>
+    node[name] === undefined ? undefined : text(node[name]);
+  const taskHandle = optional('TaskHandle');
+  const destinationArn = optional('DestinationArn');
+  const maxNumberOfMessagesPerSecond = optional('MaxNumberOfMessagesPerSecond');
+  const approximateNumberOfMessagesToMove = optional('ApproximateNumberOfMessagesToMove');
+  const failureReason = optional('FailureReason');
+  return {
+    ...(taskHandle !== undefined ? { taskHandle } : {}),
+    status: text(node.Status),
+    sourceArn: text(node.SourceArn),
+    ...(destinationArn !== undefined ? { destinationArn } : {}),
+    ...(maxNumberOfMessagesPerSecond !== undefined
+      ? { maxNumberOfMessagesPerSecond: Number(maxNumberOfMessagesPerSecond) }
+      : {}),
+    approximateNumberOfMessagesMoved: Number(text(node.ApproximateNumberOfMessagesMoved)),
+    ...(approximateNumberOfMessagesToMove !== undefined
+      ? { approximateNumberOfMessagesToMove: Number(approximateNumberOfMessagesToMove) }
+      : {}),
+    ...(failureReason !== undefined ? { failureReason } : {}),
+    startedTimestamp: Number(text(node.StartedTimestamp)),
   };
 }
 

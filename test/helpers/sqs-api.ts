@@ -82,6 +82,32 @@ export interface ListQueuesResult {
   readonly nextToken?: string;
 }
 
+/** StartMessageMoveTask's optional parameters. */
+export interface StartMessageMoveTaskOptions {
+  /** @default - each message goes back to the queue it was moved to the dead-letter queue from */
+  readonly destinationArn?: string;
+  /** @default - as fast as SQS finds safe */
+  readonly maxNumberOfMessagesPerSecond?: number;
+}
+
+/** One entry of ListMessageMoveTasks, as a client sees it. */
+export interface MessageMoveTask {
+  /** Only while the task is RUNNING. */
+  readonly taskHandle?: string;
+  /** RUNNING, COMPLETED, CANCELLING, CANCELLED or FAILED. */
+  readonly status: string;
+  readonly sourceArn: string;
+  /** Absent when the task moves messages back to their original source queues. */
+  readonly destinationArn?: string;
+  /** Absent when the task was started without a rate. */
+  readonly maxNumberOfMessagesPerSecond?: number;
+  readonly approximateNumberOfMessagesMoved: number;
+  readonly approximateNumberOfMessagesToMove?: number;
+  readonly failureReason?: string;
+  /** Epoch milliseconds. */
+  readonly startedTimestamp: number;
+}
+
 /** Every action a test drives, with the queue given by URL. */
 export interface SqsApi {
   readonly protocol: Protocol;
@@ -115,6 +141,12 @@ export interface SqsApi {
     queueUrl: string,
     entries: readonly { id: string; receiptHandle: string; visibilityTimeout: number }[],
   ): Promise<BatchResult<{ id: string }>>;
+  /** Starts moving messages out of the dead-letter queue `sourceArn`; returns the TaskHandle. */
+  startMessageMoveTask(sourceArn: string, options?: StartMessageMoveTaskOptions): Promise<string>;
+  /** The most recent move tasks of `sourceArn`, newest first. */
+  listMessageMoveTasks(sourceArn: string, maxResults?: number): Promise<MessageMoveTask[]>;
+  /** Cancels a running task; returns ApproximateNumberOfMessagesMoved. */
+  cancelMessageMoveTask(taskHandle: string): Promise<number>;
 }
 
 /** An SQS error as a client observed it, whichever protocol carried it. */
