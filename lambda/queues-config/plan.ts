@@ -1,3 +1,4 @@
+import { isPlainObject, parseJson } from './attribute-rules.js';
 import {
   type QueueDeclaration,
   type QueuesConfig,
@@ -16,7 +17,7 @@ export interface QueuePlan {
  * dead-letter queue must be declared in the same file (a bare `{ "name": "..." }` adopts an existing queue
  * as it is), so the whole file is checked before anything is applied.
  * @throws QueuesConfigError for a dead-letter queue that is not declared, is of the other type (SQS wants
- *   FIFO with FIFO), or is part of a cycle
+ *   FIFO with FIFO), whose declared RedriveAllowPolicy refuses the queue, or is part of a cycle
  */
 export function planQueues(config: QueuesConfig): QueuePlan {
   const byName = new Map(config.queues.map((queue) => [queue.name, queue]));
@@ -68,6 +69,24 @@ function deadLetterQueueProblem(
     return queue.fifo
       ? `names the Standard queue '${name}'; a FIFO queue's dead-letter queue must be a FIFO queue`
       : `names the FIFO queue '${name}'; a Standard queue's dead-letter queue must be a Standard queue`;
+  }
+  return redriveAllowPolicyProblem(queue.name, target);
+}
+
+/**
+ * SQS refuses a RedrivePolicy whose target's RedriveAllowPolicy does not let the source in. The file cannot
+ * know the account and region, so `byQueue` is checked by the name at the end of each ARN.
+ */
+function redriveAllowPolicyProblem(source: string, target: QueueDeclaration): string | undefined {
+  const text = target.attributes.RedriveAllowPolicy;
+  const policy = text === undefined ? undefined : parseJson(text);
+  if (!isPlainObject(policy)) return undefined;
+  if (policy.redrivePermission === 'denyAll') {
+    return `names '${target.name}', whose RedriveAllowPolicy lets no queue use it (denyAll)`;
+  }
+  const arns = Array.isArray(policy.sourceQueueArns) ? policy.sourceQueueArns : [];
+  if (policy.redrivePermission === 'byQueue' && !arns.some((arn) => String(arn).endsWith(`:${source}`))) {
+    return `names '${target.name}', whose RedriveAllowPolicy (byQueue) does not list this queue's ARN in sourceQueueArns`;
   }
   return undefined;
 }

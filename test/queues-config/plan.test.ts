@@ -60,6 +60,31 @@ describe('planQueues', () => {
     );
   });
 
+  it('rejects a dead-letter queue whose declared RedriveAllowPolicy refuses the queue', () => {
+    const allow = (policy: object) => ({ RedriveAllowPolicy: policy });
+
+    expect(() =>
+      order([
+        { name: 'a', deadLetterQueue: dlq('closed') },
+        { name: 'closed', attributes: allow({ redrivePermission: 'denyAll' }) },
+        { name: 'b', deadLetterQueue: dlq('listed') },
+        { name: 'c', deadLetterQueue: dlq('listed') },
+        {
+          name: 'listed',
+          attributes: allow({
+            redrivePermission: 'byQueue',
+            sourceQueueArns: ['arn:aws:sqs:us-east-1:000000000000:b'],
+          }),
+        },
+      ]),
+    ).toThrow(
+      [
+        "queue 'a': deadLetterQueue.name names 'closed', whose RedriveAllowPolicy lets no queue use it (denyAll)",
+        "queue 'c': deadLetterQueue.name names 'listed', whose RedriveAllowPolicy (byQueue) does not list this queue's ARN in sourceQueueArns",
+      ].join('\n'),
+    );
+  });
+
   it('rejects a cycle of dead-letter queues, and a queue that is its own', () => {
     expect(() =>
       order([
