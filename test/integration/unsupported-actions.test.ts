@@ -1,7 +1,6 @@
 import {
   AddPermissionCommand,
   CancelMessageMoveTaskCommand,
-  ListDeadLetterSourceQueuesCommand,
   ListMessageMoveTasksCommand,
   RemovePermissionCommand,
   StartMessageMoveTaskCommand,
@@ -48,10 +47,6 @@ function laterActions(queueUrl: string, queueArn: string) {
       json: new CancelMessageMoveTaskCommand({ TaskHandle: 'not-a-task-handle' }),
       query: { TaskHandle: 'not-a-task-handle' },
     },
-    ListDeadLetterSourceQueues: {
-      json: new ListDeadLetterSourceQueuesCommand({ QueueUrl: queueUrl }),
-      query: { QueueUrl: queueUrl },
-    },
   } as const;
 }
 
@@ -61,7 +56,6 @@ const ACTIONS = [
   'StartMessageMoveTask',
   'ListMessageMoveTasks',
   'CancelMessageMoveTask',
-  'ListDeadLetterSourceQueues',
 ] as const;
 
 function expectSqsAnswer(outcome: Outcome): void {

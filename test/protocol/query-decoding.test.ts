@@ -70,6 +70,16 @@ describe('Query decoding of queue actions', () => {
     expect(list.input).toEqual({ queueName: 'orders' });
   });
 
+  it('decodes ListDeadLetterSourceQueues with its paging parameters', async () => {
+    const result = await decode('ListDeadLetterSourceQueues', {
+      QueueUrl: QUEUE_URL,
+      MaxResults: '5',
+      NextToken: 'token',
+    });
+
+    expect(result.input).toEqual({ queueName: 'orders', maxResults: 5, nextToken: 'token' });
+  });
+
   it('matches the action name case-insensitively', async () => {
     const result = await decode('listqueues', {});
 

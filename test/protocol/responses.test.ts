@@ -71,6 +71,36 @@ describe('results of queue actions', () => {
     expect(result).toBe('<ListQueuesResult/>');
   });
 
+  it('encodes ListDeadLetterSourceQueues as lower-case queueUrls in JSON and QueueUrl elements in Query', async () => {
+    const listDeadLetterSourceQueues = async () => ({ queueNames: ['a', 'b'], nextToken: 'next' });
+
+    const { json, result } = await respond(
+      { listDeadLetterSourceQueues },
+      'ListDeadLetterSourceQueues',
+      { QueueUrl: QUEUE_URL, MaxResults: 2 },
+      { QueueUrl: QUEUE_URL, MaxResults: '2' },
+    );
+
+    expect(json).toEqual({ queueUrls: [queueUrl('a'), queueUrl('b')], NextToken: 'next' });
+    expect(result).toBe(
+      '<ListDeadLetterSourceQueuesResult>' +
+        `<QueueUrl>${queueUrl('a')}</QueueUrl><QueueUrl>${queueUrl('b')}</QueueUrl>` +
+        '<NextToken>next</NextToken></ListDeadLetterSourceQueuesResult>',
+    );
+  });
+
+  it('keeps queueUrls, a required member, when a queue has no source queues', async () => {
+    const { json, result } = await respond(
+      {},
+      'ListDeadLetterSourceQueues',
+      { QueueUrl: QUEUE_URL },
+      { QueueUrl: QUEUE_URL },
+    );
+
+    expect(json).toEqual({ queueUrls: [] });
+    expect(result).toBe('<ListDeadLetterSourceQueuesResult/>');
+  });
+
   it('encodes GetQueueAttributes as Attribute name/value pairs', async () => {
     const getQueueAttributes = async () => ({ VisibilityTimeout: '30', Policy: '{"a":"b"}' });
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { StringMap } from '../../engine/types.js';
-import type { QueueListPage, QueueRecord } from '../store.js';
+import type { QueueListPage, QueueRecord, QueueRecordPage } from '../store.js';
 import type { Db } from './db.js';
 import { queueKey, queuePartition, RECEIPT_SECRET_KEY } from './schema.js';
 
@@ -60,6 +60,25 @@ export class QueueItems {
       startKey = out.LastEvaluatedKey;
     } while (startKey && names.length < options.limit);
     return { names, lastName: startKey ? names[names.length - 1] : undefined };
+  }
+
+  /** Whole records, in name order: a Query of the account's partition (eventually consistent, as ListQueues). */
+  async listRecords(options: { limit: number; afterName?: string }): Promise<QueueRecordPage> {
+    const records: QueueRecord[] = [];
+    let startKey: Record<string, unknown> | undefined = options.afterName
+      ? queueKey(this.accountId, options.afterName)
+      : undefined;
+    do {
+      const out = await this.db.query({
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': queuePartition(this.accountId) },
+        Limit: options.limit - records.length,
+        ExclusiveStartKey: startKey,
+      });
+      for (const item of out.Items ?? []) records.push(fromItem(String(item.sk), item));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey && records.length < options.limit);
+    return { records, lastName: startKey ? records[records.length - 1]?.name : undefined };
   }
 
   async delete(queue: QueueRecord): Promise<boolean> {
