@@ -23,6 +23,8 @@ export interface LocalOptions {
   /** Table, account and region; `dynamodbEndpoint` is filled in once DynamoDB is known. */
   readonly config: Config;
   readonly dynamodb: DynamoDbTarget;
+  /** Absolute path of a queues config file to apply at start. @default - no queues are declared */
+  readonly queuesConfig?: string;
   /** Flags that were given but have no effect, to print before starting. */
   readonly warnings: readonly string[];
 }
@@ -50,12 +52,15 @@ Options (environment variable in brackets):
   --account-id <id>          account id in queue URLs and ARNs [SQS_ACCOUNT_ID]
                              (default 000000000000)
   --region <region>          region in ARNs and for DynamoDB [AWS_REGION] (default us-east-1)
+  --config <file>            create or update the queues this JSON file declares, at every
+                             start [QUEUES_CONFIG] (see examples/queues.json)
   -h, --help                 show this help
 
 Examples:
   npm start
   npm start -- --in-memory --port 9400
   npm start -- --dynamodb-endpoint http://localhost:8000
+  npm start -- --config examples/queues.json
 `;
 
 /** Parses `npm start` arguments; flags win over environment variables, which win over defaults. */
@@ -100,12 +105,14 @@ export function parseLocalOptions(args: readonly string[], env: NodeJS.ProcessEn
     };
   }
 
+  const queuesConfig = values.config || env.QUEUES_CONFIG;
   return {
     help: values.help ?? false,
     host: values.host || env.HOST || DEFAULT_HOST,
     port: parsePort('--port', values.port || env.PORT || String(DEFAULT_PORT), 0),
     config,
     dynamodb,
+    ...(queuesConfig ? { queuesConfig: resolve(queuesConfig) } : {}),
     warnings,
   };
 }
@@ -125,6 +132,7 @@ function parse(args: readonly string[]) {
       table: { type: 'string' },
       'account-id': { type: 'string' },
       region: { type: 'string' },
+      config: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

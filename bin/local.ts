@@ -19,6 +19,7 @@ import {
 } from './dynamodb-local.js';
 import { HELP, type LocalOptions, parseLocalOptions, UsageError } from './local-options.js';
 import { assertPortFree, describeListenError } from './port.js';
+import { applyQueuesConfig, readQueuesConfigFile } from './queues-config-file.js';
 import { StartupError } from './startup-error.js';
 
 // The SDK warns on Node 20 about SDK releases after January 2027; the versions pinned here support Node 20.
@@ -52,6 +53,8 @@ async function main(): Promise<void> {
     process.exit(0);
   }
   for (const warning of options.warnings) console.warn(`warning: ${warning}`);
+  // A bad queues config stops the start before Java runs or any queue changes.
+  const queuesConfig = options.queuesConfig ? await readQueuesConfigFile(options.queuesConfig) : undefined;
 
   // Fail before spending seconds on a JVM when the SQS port is already taken.
   await assertPortFree(options.host, options.port);
@@ -68,6 +71,13 @@ async function main(): Promise<void> {
   }
   service = created;
   if (stopping) return;
+
+  // Before the server listens, so no client sees a queue the config has not finished.
+  if (queuesConfig) {
+    const report = await applyQueuesConfig(created.engine, queuesConfig);
+    console.log(`${report.join('\n')}\n`);
+    if (stopping) return;
+  }
 
   try {
     server = await startNodeServer({ handler: created.handler, host: options.host, port: options.port });

@@ -1,0 +1,64 @@
+import { readFile } from 'node:fs/promises';
+import type { SqsEngine } from '../lambda/engine/types.js';
+import { applyQueues, describeOutcome, QueueApplyError } from '../lambda/queues-config/apply.js';
+import { parseQueuesConfig } from '../lambda/queues-config/parse.js';
+import { planQueues, type QueuePlan } from '../lambda/queues-config/plan.js';
+import { QueuesConfigError } from '../lambda/queues-config/schema.js';
+import { StartupError } from './startup-error.js';
+
+/** A queues config file, read and planned. */
+export interface QueuesConfigFile {
+  readonly path: string;
+  readonly plan: QueuePlan;
+}
+
+/**
+ * Reads, checks and plans a queues config file before anything starts, so a bad file costs no JVM start
+ * and changes no queue.
+ * @throws StartupError naming the file and, for an invalid config, each queue and field that is wrong
+ */
+export async function readQueuesConfigFile(path: string): Promise<QueuesConfigFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new StartupError(`cannot read the queues config ${path}: ${reason}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new StartupError(`the queues config ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  try {
+    return { path, plan: planQueues(parseQueuesConfig(json)) };
+  } catch (error) {
+    if (error instanceof QueuesConfigError) throw invalidConfig(path, error);
+    throw error;
+  }
+}
+
+/**
+ * Creates or updates the planned queues and returns the report: a heading and one line per queue.
+ * @throws StartupError when a queue cannot be applied, naming it and what SQS answered
+ */
+export async function applyQueuesConfig(engine: SqsEngine, file: QueuesConfigFile): Promise<string[]> {
+  const { path, plan } = file;
+  try {
+    const outcomes = await applyQueues(engine, plan);
+    return [`Queues from ${path}:`, ...outcomes.map((outcome) => `  ${describeOutcome(outcome)}`)];
+  } catch (error) {
+    if (error instanceof QueuesConfigError) throw invalidConfig(path, error);
+    if (error instanceof QueueApplyError) {
+      throw new StartupError(`could not apply the queues config ${path}: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+function invalidConfig(path: string, error: QueuesConfigError): StartupError {
+  const lines = error.message.split('\n').map((line) => `  ${line}`);
+  return new StartupError(`the queues config ${path} is invalid:\n${lines.join('\n')}`);
+}
