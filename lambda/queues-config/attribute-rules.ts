@@ -136,10 +136,12 @@ export function toInteger(value: unknown): number | undefined {
   return undefined;
 }
 
+/** Whether a value is a JSON object (not null, not an array). */
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The value a JSON text holds, or `undefined` when it is not JSON. */
 export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
