@@ -29,6 +29,11 @@ export const PURGE_INTERVAL_MS = 60_000;
 /** Longest a message can be kept: 14 days. Storage keeps items at most this long after their send. */
 export const MAX_RETENTION_SECONDS = 1_209_600;
 
+/** StartMessageMoveTask: MaxNumberOfMessagesPerSecond is 1 to 500. */
+export const MAX_MOVE_TASK_MESSAGES_PER_SECOND = 500;
+/** ListMessageMoveTasks: MaxResults is 1 to 10 (default 1). */
+export const MAX_LIST_MOVE_TASKS_RESULTS = 10;
+
 /** A numeric queue attribute: its range and default, as SQS documents them. */
 export interface NumericAttributeRule {
   readonly min: number;
