@@ -164,11 +164,13 @@ async function onDynamoDbExit(exit: JavaExit): Promise<void> {
   process.exit(1);
 }
 
-/** Stops the HTTP server, releases the DynamoDB client, then stops Java; each step bounded in time. */
+/** Stops the HTTP server, then the service (move tasks, DynamoDB client), then Java; each step bounded in time. */
 async function stopAll(): Promise<void> {
   const closing = server?.close();
   if (closing) await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
-  service?.close();
+  const closingService = service?.close();
+  if (closingService)
+    await Promise.race([closingService, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
   await dynamo?.stop();
 }
 

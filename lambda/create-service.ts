@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Config } from './config.js';
 import { systemClock } from './engine/clock.js';
+import { MoveTaskRunner } from './engine/move-task-runner.js';
 import { QueueEngine } from './engine/queue-engine.js';
 import { ReceiptHandleCodec } from './engine/receipt-handle.js';
 import type { SqsEngine } from './engine/types.js';
@@ -16,13 +17,24 @@ export interface Service {
   readonly engine: SqsEngine;
   /** DynamoDB capacity consumed so far, as AWS would bill it (failed conditional writes included). */
   readonly meter: CapacityMeter;
-  /** Releases the DynamoDB client. */
-  close(): void;
+  /**
+   * Moves the messages of message move tasks. Running in the background unless `runMoveTasks` was false; a
+   * scheduled function calls its `runOnce` instead.
+   */
+  readonly moveTaskRunner: MoveTaskRunner;
+  /** Stops the move task runner (releasing its tasks for another process), then releases the DynamoDB client. */
+  close(): Promise<void>;
 }
 
 export interface CreateServiceOptions {
   /** Create the table (and its TTL) when it is missing: local runs do, Lambda does not. @default false */
   readonly ensureTable?: boolean;
+  /**
+   * Run message move tasks in the background of this process, from any instance's StartMessageMoveTask.
+   * @default true - a server does; a Lambda function, frozen between requests, passes false and calls
+   *   `moveTaskRunner.runOnce` from a schedule
+   */
+  readonly runMoveTasks?: boolean;
 }
 
 /** Wires config, DynamoDB client, store and engine into the shared request handler. */
@@ -35,18 +47,31 @@ export async function createService(config: Config, options: CreateServiceOption
   if (options.ensureTable) await ensureTable(client, config.tableName);
   const meter = new CapacityMeter();
   const store = new DynamoStore({ client, tableName: config.tableName, accountId: config.accountId, meter });
+  const moveTaskRunner = new MoveTaskRunner({
+    store,
+    clock: systemClock,
+    accountId: config.accountId,
+    region: config.region,
+    onError: (error) => console.error('message move task runner:', error),
+  });
   const engine = new QueueEngine({
     store,
     clock: systemClock,
+    onMoveTaskChange: () => moveTaskRunner.wake(),
     receiptHandles: new ReceiptHandleCodec(await store.loadReceiptSecret()),
     accountId: config.accountId,
     region: config.region,
     ...(config.shards ? { shards: config.shards } : {}),
   });
+  if (options.runMoveTasks ?? true) moveTaskRunner.start();
   return {
     handler: createRequestHandler(engine),
     engine,
     meter,
-    close: () => client.destroy(),
+    moveTaskRunner,
+    close: async () => {
+      await moveTaskRunner.stop();
+      client.destroy();
+    },
   };
 }

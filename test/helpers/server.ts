@@ -12,7 +12,7 @@ export interface TestServer {
   readonly url: string;
   readonly tableName: string;
   readonly service: Service;
-  /** Stops the HTTP server, then releases the service's DynamoDB client. */
+  /** Stops the HTTP server, then the service (its move task runner, its DynamoDB client). */
   close(): Promise<void>;
 }
 
@@ -44,7 +44,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     service,
     close: async () => {
       await running.close();
-      service.close();
+      await service.close();
     },
   };
 }
