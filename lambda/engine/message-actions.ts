@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { ClaimedMessage, NewMessage, QueueRecord, Store } from '../storage/store.js';
+import type { ClaimedMessage, DeadLetterTarget, NewMessage, QueueRecord, Store } from '../storage/store.js';
 import { VISIBILITY_CHANGE } from '../storage/store.js';
 import { failedEntry, validateBatch } from './batch.js';
 import type { Clock } from './clock.js';
 import { invalidParameter, ReceiptHandleIsInvalid, SqsError } from './errors.js';
+import { FairScheduler } from './fair-scheduler.js';
 import {
   MAX_FIFO_ID_LENGTH,
   MAX_MESSAGE_BYTES,
@@ -12,7 +13,6 @@ import {
   MAX_WAIT_TIME_SECONDS,
   secondsToMs,
 } from './limits.js';
-import { FairScheduler } from './fair-scheduler.js';
 import { ArrivalSignal } from './long-poll.js';
 import { md5OfBody, md5OfMessageAttributes } from './md5.js';
 import {
@@ -29,6 +29,7 @@ import {
   systemAttributesOf,
   validateSystemAttributeNames,
 } from './received-message.js';
+import { deadLetterTargetOf, queueArnOf } from './redrive-policy.js';
 import type {
   BatchEntry,
   BatchResult,
@@ -53,6 +54,7 @@ export interface MessageActionsOptions {
   readonly directory: QueueDirectory;
   readonly receiptHandles: ReceiptHandleCodec;
   readonly accountId: string;
+  readonly region: string;
   readonly pollIntervalMs: number;
 }
 
@@ -64,6 +66,7 @@ export abstract class MessageActions {
   private readonly receiptHandles: ReceiptHandleCodec;
   private readonly arrivals = new ArrivalSignal();
   private readonly senderId: string;
+  readonly region: string;
   private readonly pollIntervalMs: number;
   private readonly fairScheduler: FairScheduler;
 
@@ -73,6 +76,7 @@ export abstract class MessageActions {
     this.directory = options.directory;
     this.receiptHandles = options.receiptHandles;
     this.senderId = options.accountId;
+    this.region = options.region;
     this.pollIntervalMs = options.pollIntervalMs;
     this.fairScheduler = new FairScheduler({ clock: options.clock });
   }
@@ -127,6 +131,7 @@ export abstract class MessageActions {
       : undefined;
     const deadlineMs = this.clock.nowMs() + secondsToMs(waitTimeSeconds);
     for (;;) {
+      const deadLetter = await this.deadLetterTargetOf(queue);
       const nowMs = this.clock.nowMs();
       const claimed = await this.store.receiveMessages({
         queue,
@@ -135,6 +140,7 @@ export abstract class MessageActions {
         nowMs,
         retentionMs: this.retentionMs(queue),
         ...(attemptId !== undefined ? { attemptId } : {}),
+        ...(deadLetter !== undefined ? { deadLetter } : {}),
       });
       if (claimed.length > 0) {
         return {
@@ -207,6 +213,22 @@ export abstract class MessageActions {
     return {
       successful: results.flatMap((r) => (r.ok ? [r.ok] : [])),
       failed: results.flatMap((r) => (r.failed ? [r.failed] : [])),
+    };
+  }
+
+  /**
+   * Where the queue's messages go after `maxReceiveCount` receives; undefined without a redrive policy, or
+   * while its dead-letter queue does not exist (then messages stay in the source, as nothing can take them).
+   */
+  private async deadLetterTargetOf(queue: QueueRecord): Promise<DeadLetterTarget | undefined> {
+    const target = deadLetterTargetOf(queue.attributes);
+    if (!target) return undefined;
+    const deadLetterQueue = await this.directory.find(target.queueName);
+    if (!deadLetterQueue) return undefined;
+    return {
+      queue: deadLetterQueue,
+      maxReceiveCount: target.maxReceiveCount,
+      sourceArn: queueArnOf(queue.name, this.senderId, this.region),
     };
   }
 

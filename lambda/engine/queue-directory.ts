@@ -28,6 +28,16 @@ export class QueueDirectory {
     return record;
   }
 
+  /** The queue, or undefined when it does not exist. */
+  async find(name: string): Promise<QueueRecord | undefined> {
+    try {
+      return await this.get(name);
+    } catch (error) {
+      if (error instanceof QueueDoesNotExist) return undefined;
+      throw error;
+    }
+  }
+
   forget(name: string): void {
     this.cache.delete(name);
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { QueueRecord, Store } from '../storage/store.js';
 import type { Clock } from './clock.js';
+import { findDeadLetterSources } from './dead-letter-sources.js';
 import { InvalidParameterValue, invalidParameter, QueueDoesNotExist, SqsError } from './errors.js';
 import {
   MAX_LIST_QUEUES_RESULTS,
@@ -11,10 +12,12 @@ import {
   PURGE_INTERVAL_MS,
 } from './limits.js';
 import { MessageActions } from './message-actions.js';
+import { MoveTasks } from './move-tasks.js';
 import {
   attributesForNewQueue,
   COUNT_ATTRIBUTES,
   firstDifferingAttribute,
+  isFifoQueue,
   resolveRequestedAttributes,
   validateCreateAttributes,
   validateQueueName,
@@ -22,15 +25,21 @@ import {
 } from './queue-attributes.js';
 import { QueueDirectory } from './queue-directory.js';
 import type { ReceiptHandleCodec } from './receipt-handle.js';
+import { checkDeadLetterTarget, queueArnOf } from './redrive-policy.js';
 import type {
+  CancelMessageMoveTaskInput,
   CreateQueueInput,
   GetQueueAttributesInput,
   GetQueueUrlInput,
+  ListDeadLetterSourceQueuesInput,
+  ListMessageMoveTasksInput,
   ListQueuesInput,
   ListQueuesResult,
+  MessageMoveTask,
   QueueInput,
   SetQueueAttributesInput,
   SqsEngine,
+  StartMessageMoveTaskInput,
   StringMap,
   TagQueueInput,
   UntagQueueInput,
@@ -46,26 +55,38 @@ export interface QueueEngineOptions {
   readonly shards?: number;
   /** How often a long poll re-reads the queue when no arrival in this process woke it. @default 500 */
   readonly pollIntervalMs?: number;
+  /**
+   * Called after a message move task starts or is cancelled, so a runner in this process acts at once.
+   * @default - nothing is called; runners find the change at their next poll
+   */
+  readonly onMoveTaskChange?: () => void;
 }
 
 /** SQS semantics for Standard and FIFO queues: every action of `SqsEngine`, on any `Store`. */
 export class QueueEngine extends MessageActions implements SqsEngine {
   readonly accountId: string;
-  readonly region: string;
   private readonly shards: number;
+  private readonly moveTasks: MoveTasks;
 
   constructor(options: QueueEngineOptions) {
     const directory = new QueueDirectory(options.store, options.clock);
     super({ ...options, directory, pollIntervalMs: options.pollIntervalMs ?? 500 });
     this.accountId = options.accountId;
-    this.region = options.region;
     this.shards = options.shards ?? 4;
+    this.moveTasks = new MoveTasks({
+      store: options.store,
+      clock: options.clock,
+      accountId: options.accountId,
+      region: options.region,
+      ...(options.onMoveTaskChange ? { onChange: options.onMoveTaskChange } : {}),
+    });
   }
 
   async createQueue(input: CreateQueueInput): Promise<{ queueName: string }> {
     validateQueueName(input.queueName, input.attributes);
     const requested = validateCreateAttributes(input.attributes ?? {});
     const tags = validateTags(input.tags ?? {}, 0);
+    await this.checkRedrivePolicy(input.queueName, isFifoQueue(requested), input.attributes ?? {}, requested);
     const nowMs = this.clock.nowMs();
     const existing = await this.store.createQueue({
       name: input.queueName,
@@ -100,16 +121,7 @@ export class QueueEngine extends MessageActions implements SqsEngine {
 
   async listQueues(input: ListQueuesInput): Promise<ListQueuesResult> {
     const { maxResults } = input;
-    if (
-      maxResults !== undefined &&
-      (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > MAX_LIST_QUEUES_RESULTS)
-    ) {
-      throw invalidParameter(
-        'MaxResults',
-        maxResults,
-        `MaxResults must be an integer between 1 and ${MAX_LIST_QUEUES_RESULTS}.`,
-      );
-    }
+    validateMaxResults(maxResults);
     const page = await this.store.listQueues({
       prefix: input.queueNamePrefix ?? '',
       limit: maxResults ?? MAX_LIST_QUEUES_RESULTS,
@@ -117,6 +129,20 @@ export class QueueEngine extends MessageActions implements SqsEngine {
     });
     // SQS gives a NextToken only to callers that asked for pages with MaxResults.
     const nextToken = maxResults !== undefined && page.lastName ? encodeNextToken(page.lastName) : undefined;
+    return { queueNames: page.names, ...(nextToken ? { nextToken } : {}) };
+  }
+
+  async listDeadLetterSourceQueues(input: ListDeadLetterSourceQueuesInput): Promise<ListQueuesResult> {
+    const queue = await this.directory.get(input.queueName);
+    const { maxResults } = input;
+    validateMaxResults(maxResults);
+    const page = await findDeadLetterSources(this.store, queue.name, {
+      limit: maxResults ?? MAX_LIST_QUEUES_RESULTS,
+      afterName: input.nextToken === undefined ? undefined : decodeNextToken(input.nextToken),
+    });
+    const last = page.names[page.names.length - 1];
+    // As for ListQueues: a NextToken only for callers that asked for pages with MaxResults.
+    const nextToken = maxResults !== undefined && page.more && last ? encodeNextToken(last) : undefined;
     return { queueNames: page.names, ...(nextToken ? { nextToken } : {}) };
   }
 
@@ -154,6 +180,12 @@ export class QueueEngine extends MessageActions implements SqsEngine {
   async setQueueAttributes(input: SetQueueAttributesInput): Promise<void> {
     const queue = await this.directory.get(input.queueName);
     const attributes = validateSetAttributes(input.attributes ?? {}, queue.attributes);
+    await this.checkRedrivePolicy(
+      queue.name,
+      isFifoQueue(queue.attributes),
+      input.attributes ?? {},
+      attributes,
+    );
     await this.updateQueue(queue, { attributes, modifiedMs: this.clock.nowMs() });
   }
 
@@ -191,8 +223,43 @@ export class QueueEngine extends MessageActions implements SqsEngine {
     return { ...queue.tags };
   }
 
+  startMessageMoveTask(input: StartMessageMoveTaskInput): Promise<{ taskHandle: string }> {
+    return this.moveTasks.start(input);
+  }
+
+  listMessageMoveTasks(input: ListMessageMoveTasksInput): Promise<{ results: readonly MessageMoveTask[] }> {
+    return this.moveTasks.list(input);
+  }
+
+  cancelMessageMoveTask(
+    input: CancelMessageMoveTaskInput,
+  ): Promise<{ approximateNumberOfMessagesMoved: number }> {
+    return this.moveTasks.cancel(input);
+  }
+
   private queueArn(queueName: string): string {
-    return `arn:aws:sqs:${this.region}:${this.accountId}:${queueName}`;
+    return queueArnOf(queueName, this.accountId, this.region);
+  }
+
+  /** A RedrivePolicy being set must name an existing queue of the source's type that accepts the source. */
+  private async checkRedrivePolicy(
+    queueName: string,
+    sourceIsFifo: boolean,
+    sent: StringMap,
+    valid: StringMap,
+  ): Promise<void> {
+    const normalised = valid.RedrivePolicy;
+    if (!normalised) return;
+    await checkDeadLetterTarget({
+      requested: sent.RedrivePolicy ?? normalised,
+      normalised,
+      sourceQueueName: queueName,
+      sourceIsFifo,
+      accountId: this.accountId,
+      region: this.region,
+      // A fresh read: a RedriveAllowPolicy just changed through another instance counts.
+      findQueue: async (name) => (await this.store.getQueue(name))?.attributes,
+    });
   }
 
   private async updateQueue(queue: QueueRecord, change: Parameters<Store['updateQueue']>[1]): Promise<void> {
@@ -224,6 +291,20 @@ function validateTags(tags: StringMap, existingCount: number): Record<string, st
     valid[key] = value;
   }
   return valid;
+}
+
+/** ListQueues and ListDeadLetterSourceQueues: MaxResults, when given, is 1 to 1,000. */
+function validateMaxResults(maxResults: number | undefined): void {
+  if (
+    maxResults !== undefined &&
+    (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > MAX_LIST_QUEUES_RESULTS)
+  ) {
+    throw invalidParameter(
+      'MaxResults',
+      maxResults,
+      `MaxResults must be an integer between 1 and ${MAX_LIST_QUEUES_RESULTS}.`,
+    );
+  }
 }
 
 function encodeNextToken(lastName: string): string {

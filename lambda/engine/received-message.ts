@@ -16,10 +16,8 @@ const SYSTEM_ATTRIBUTES = [
   'SequenceNumber',
   'MessageDeduplicationId',
   'MessageGroupId',
+  'DeadLetterQueueSourceArn',
 ] as const;
-
-/** Known to SQS, but never present on this service's messages yet (dead-letter queues). */
-const OTHER_SYSTEM_ATTRIBUTES = ['DeadLetterQueueSourceArn'];
 
 export function validateSystemAttributeNames(names: readonly string[]): ReadonlySet<string> {
   const selected = new Set<string>();
@@ -28,7 +26,7 @@ export function validateSystemAttributeNames(names: readonly string[]): Readonly
       for (const known of SYSTEM_ATTRIBUTES) selected.add(known);
     } else if ((SYSTEM_ATTRIBUTES as readonly string[]).includes(name)) {
       selected.add(name);
-    } else if (!OTHER_SYSTEM_ATTRIBUTES.includes(name) && !QUEUE_ATTRIBUTE_NAMES_ACCEPTED.has(name)) {
+    } else if (!QUEUE_ATTRIBUTE_NAMES_ACCEPTED.has(name)) {
       throw new InvalidAttributeName(`Unknown Attribute ${name}.`);
     }
   }
@@ -76,6 +74,7 @@ export function systemAttributesOf(
     SequenceNumber: message.sequenceNumber,
     MessageDeduplicationId: message.content.deduplicationId,
     MessageGroupId: message.content.groupId,
+    DeadLetterQueueSourceArn: message.deadLetterSourceArn,
   };
   const attributes: Record<string, string> = {};
   for (const name of selected) {

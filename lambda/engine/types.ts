@@ -43,6 +43,15 @@ export interface ListQueuesResult {
   readonly nextToken?: string;
 }
 
+export interface ListDeadLetterSourceQueuesInput {
+  /** The dead-letter queue. */
+  readonly queueName: string;
+  /** 1 to 1,000. @default - up to 1,000 queues and no NextToken */
+  readonly maxResults?: number;
+  /** @default - from the first source queue */
+  readonly nextToken?: string;
+}
+
 export interface QueueInput {
   readonly queueName: string;
 }
@@ -171,6 +180,49 @@ export interface ChangeMessageVisibilityBatchInput extends QueueInput {
   } & BatchEntry)[];
 }
 
+/** The states of a message move task, as ListMessageMoveTasks reports them. */
+export const MOVE_TASK_STATUSES = ['RUNNING', 'COMPLETED', 'CANCELLING', 'CANCELLED', 'FAILED'] as const;
+
+export type MoveTaskStatus = (typeof MOVE_TASK_STATUSES)[number];
+
+export interface StartMessageMoveTaskInput {
+  /** The dead-letter queue whose messages move. */
+  readonly sourceArn: string;
+  /** @default - each message goes back to the queue it was moved to the dead-letter queue from */
+  readonly destinationArn?: string;
+  /** 1 to 500. @default - as fast as the service safely can */
+  readonly maxNumberOfMessagesPerSecond?: number;
+}
+
+export interface ListMessageMoveTasksInput {
+  readonly sourceArn: string;
+  /** 1 to 10. @default 1 */
+  readonly maxResults?: number;
+}
+
+/** One task as ListMessageMoveTasks reports it. */
+export interface MessageMoveTask {
+  /** Only while the task is RUNNING. @default - absent */
+  readonly taskHandle?: string;
+  readonly status: MoveTaskStatus;
+  readonly sourceArn: string;
+  /** @default - absent when the task moves messages back to their sources */
+  readonly destinationArn?: string;
+  /** @default - absent when the task was started without a rate */
+  readonly maxNumberOfMessagesPerSecond?: number;
+  readonly approximateNumberOfMessagesMoved: number;
+  /** The dead-letter queue's depth when the task started. */
+  readonly approximateNumberOfMessagesToMove: number;
+  /** Only for a FAILED task. @default - absent */
+  readonly failureReason?: string;
+  /** Epoch milliseconds. */
+  readonly startedTimestamp: number;
+}
+
+export interface CancelMessageMoveTaskInput {
+  readonly taskHandle: string;
+}
+
 /** What the engine offers; the protocol layer calls nothing else. */
 export interface SqsEngine {
   readonly accountId: string;
@@ -185,6 +237,8 @@ export interface SqsEngine {
   tagQueue(input: TagQueueInput): Promise<void>;
   untagQueue(input: UntagQueueInput): Promise<void>;
   listQueueTags(input: QueueInput): Promise<StringMap>;
+  /** The queues whose RedrivePolicy names this queue as their dead-letter queue. */
+  listDeadLetterSourceQueues(input: ListDeadLetterSourceQueuesInput): Promise<ListQueuesResult>;
   sendMessage(input: SendMessageInput): Promise<SendMessageResult>;
   sendMessageBatch(input: SendMessageBatchInput): Promise<BatchResult<SendMessageBatchResultEntry>>;
   receiveMessage(input: ReceiveMessageInput): Promise<ReceiveMessageResult>;
@@ -192,4 +246,9 @@ export interface SqsEngine {
   deleteMessageBatch(input: DeleteMessageBatchInput): Promise<BatchResult<BatchEntry>>;
   changeMessageVisibility(input: ChangeMessageVisibilityInput): Promise<void>;
   changeMessageVisibilityBatch(input: ChangeMessageVisibilityBatchInput): Promise<BatchResult<BatchEntry>>;
+  startMessageMoveTask(input: StartMessageMoveTaskInput): Promise<{ taskHandle: string }>;
+  listMessageMoveTasks(input: ListMessageMoveTasksInput): Promise<{ results: readonly MessageMoveTask[] }>;
+  cancelMessageMoveTask(
+    input: CancelMessageMoveTaskInput,
+  ): Promise<{ approximateNumberOfMessagesMoved: number }>;
 }

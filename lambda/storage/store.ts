@@ -1,5 +1,5 @@
 import type { AnyReceipt, Receipt } from '../engine/receipt-handle.js';
-import type { MessageAttributes, StringMap } from '../engine/types.js';
+import type { MessageAttributes, MoveTaskStatus, StringMap } from '../engine/types.js';
 
 /**
  * The storage port: what the engine needs from a database, in engine types. The DynamoDB adapter
@@ -59,6 +59,16 @@ export interface SentMessage {
   readonly messageId: string;
   /** FIFO only. @default - none */
   readonly sequenceNumber?: string;
+  /** The source queue's ARN, for a message a dead-letter queue received from it. @default - none */
+  readonly deadLetterSourceArn?: string;
+}
+
+/** Where a source queue's messages go once received `maxReceiveCount` times (its RedrivePolicy). */
+export interface DeadLetterTarget {
+  readonly queue: QueueRecord;
+  readonly maxReceiveCount: number;
+  /** Returned with moved messages as the DeadLetterQueueSourceArn system attribute. */
+  readonly sourceArn: string;
 }
 
 export interface ReceiveRequest {
@@ -70,6 +80,11 @@ export interface ReceiveRequest {
   readonly retentionMs: number;
   /** FIFO only: a retry with the same id within five minutes gets the same messages. @default - none */
   readonly attemptId?: string;
+  /**
+   * A message already received `maxReceiveCount` times is moved there by the receive that finds it, instead
+   * of being returned. @default - the queue has no dead-letter queue
+   */
+  readonly deadLetter?: DeadLetterTarget;
 }
 
 export interface ClaimedMessage<R extends AnyReceipt = Receipt> {
@@ -82,6 +97,8 @@ export interface ClaimedMessage<R extends AnyReceipt = Receipt> {
   readonly content: MessageContent;
   /** FIFO only. @default - none */
   readonly sequenceNumber?: string;
+  /** The source queue's ARN, for a message a dead-letter queue received from it. @default - none */
+  readonly deadLetterSourceArn?: string;
 }
 
 export const VISIBILITY_CHANGE = {
@@ -101,6 +118,29 @@ export function isFifoRecord(queue: QueueRecord): boolean {
 
 export type DeleteOutcome = 'deleted' | 'expired';
 
+/** One step of a message move task: take receivable messages out of a dead-letter queue into their destinations. */
+export interface RedriveRequest {
+  /** The dead-letter queue. */
+  readonly source: QueueRecord;
+  readonly max: number;
+  readonly nowMs: number;
+  /** The source's retention: expired messages are not moved. */
+  readonly retentionMs: number;
+  /**
+   * Where a message goes, given the ARN of the queue it was dead-lettered from (undefined for a message sent
+   * to the dead-letter queue directly); undefined leaves it where it is.
+   */
+  readonly destination: (deadLetterSourceArn: string | undefined) => Promise<QueueRecord | undefined>;
+}
+
+export interface RedriveResult {
+  readonly moved: number;
+  /** Receivable messages left that have a destination: another step has work. */
+  readonly remaining: boolean;
+  /** Messages left because `destination` gave none. */
+  readonly unroutable: number;
+}
+
 export interface MessageCounts {
   readonly visible: number;
   readonly inflight: number;
@@ -109,6 +149,13 @@ export interface MessageCounts {
 
 export interface QueueListPage {
   readonly names: readonly string[];
+  /** @default - this was the last page */
+  readonly lastName?: string;
+}
+
+/** Whole queue records, in name order. */
+export interface QueueRecordPage {
+  readonly records: readonly QueueRecord[];
   /** @default - this was the last page */
   readonly lastName?: string;
 }
@@ -149,4 +196,96 @@ export interface Store {
   deleteMessages(receipts: readonly AnyReceipt[], nowMs: number): Promise<DeleteOutcome[]>;
   changeVisibility(receipt: AnyReceipt, visibleAtMs: number, nowMs: number): Promise<VisibilityChange>;
   countMessages(queue: QueueRecord, nowMs: number, retentionMs: number): Promise<MessageCounts>;
+  /**
+   * Moves up to `max` receivable messages of a dead-letter queue, each atomically (gone from it and in its
+   * destination, never both, never neither), as new messages: new MessageId, sent now, never received.
+   */
+  redriveMessages(request: RedriveRequest): Promise<RedriveResult>;
+
+  /**
+   * Stores a new RUNNING task and makes it its dead-letter queue's active task, atomically; false (and nothing
+   * stored) when the queue already has an active task, so of two concurrent starts only one wins.
+   */
+  createMoveTask(task: MoveTaskRecord): Promise<boolean>;
+  /** The dead-letter queue's tasks, most recently started first. */
+  listMoveTasks(sourceQueueId: string, limit: number): Promise<MoveTaskRecord[]>;
+  /** Every RUNNING or CANCELLING task, of every queue: the work of move task runners. */
+  listActiveMoveTasks(): Promise<MoveTaskRecord[]>;
+  /**
+   * RUNNING to CANCELLING, for the queue's active task with this id; undefined when the queue has no active
+   * task of that id, or it is already cancelling.
+   */
+  cancelMoveTask(sourceQueueId: string, taskId: string): Promise<MoveTaskRecord | undefined>;
+  /**
+   * Takes the task for `owner` until `untilMs`, or renews its lease: only while it is RUNNING or CANCELLING,
+   * and its lease is free, expired at `nowMs` or already `owner`'s. Undefined when another runner holds it.
+   */
+  leaseMoveTask(
+    task: MoveTaskKey,
+    owner: string,
+    nowMs: number,
+    untilMs: number,
+  ): Promise<MoveTaskRecord | undefined>;
+  /**
+   * Adds `addMoved` to the task's count, and sets its lease to end at `leaseUntilMs` while `owner` holds it
+   * (a time in the past releases it). The count is added even when `owner` lost the lease: those messages did
+   * move. Returns the task as it is now; undefined when it does not exist.
+   */
+  recordMoveTaskProgress(
+    task: MoveTaskKey,
+    owner: string,
+    addMoved: number,
+    leaseUntilMs: number,
+  ): Promise<MoveTaskRecord | undefined>;
+  /**
+   * Ends the task (adding `addMoved` to its count) and frees its queue for a new task, atomically: only while
+   * it has the `expected` status and `end.owner` holds its lease (or, without an owner, no lease is held).
+   */
+  endMoveTask(task: MoveTaskKey, end: MoveTaskEnd): Promise<MoveTaskEndResult>;
+
+  /** Every queue of the account with its attributes, a page at a time, after `afterName` when given. */
+  listQueueRecords(options: { limit: number; afterName?: string }): Promise<QueueRecordPage>;
 }
+
+/** A message move task as stored; engine/move-tasks.ts has its rules. */
+export interface MoveTaskRecord {
+  /** The dead-letter queue's id: tasks belong to it, and end when it is deleted. */
+  readonly sourceQueueId: string;
+  readonly taskId: string;
+  readonly startedMs: number;
+  readonly sourceArn: string;
+  /** @default - each message goes back to the queue it came from */
+  readonly destinationArn?: string;
+  /** @default - no rate: as fast as is safe */
+  readonly maxNumberOfMessagesPerSecond?: number;
+  readonly status: MoveTaskStatus;
+  /** The dead-letter queue's depth at the start: the task moves at most this many. */
+  readonly toMove: number;
+  readonly moved: number;
+  /** FAILED tasks only. @default - none */
+  readonly failureReason?: string;
+  /** The runner that moves the task's messages, while it runs. @default - none */
+  readonly leaseOwner?: string;
+  /** When the runner's hold ends unless it renews it. @default - none */
+  readonly leaseUntilMs?: number;
+}
+
+/** What names a task in storage. */
+export type MoveTaskKey = Pick<MoveTaskRecord, 'sourceQueueId' | 'startedMs' | 'taskId'>;
+
+export interface MoveTaskEnd {
+  readonly status: Extract<MoveTaskStatus, 'COMPLETED' | 'CANCELLED' | 'FAILED'>;
+  /** The status the task must still have. */
+  readonly expected: Extract<MoveTaskStatus, 'RUNNING' | 'CANCELLING'>;
+  readonly addMoved: number;
+  /** @default - none */
+  readonly failureReason?: string;
+  /** The runner holding the lease. @default - nobody: the task must have no live lease */
+  readonly owner?: string;
+  readonly nowMs: number;
+}
+
+export type MoveTaskEndResult =
+  | { readonly ended: true }
+  /** The task as it was when the condition failed; undefined when it does not exist. */
+  | { readonly ended: false; readonly current: MoveTaskRecord | undefined };

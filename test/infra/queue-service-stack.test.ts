@@ -26,7 +26,7 @@ describe('QueueServiceStack', () => {
             { AttributeName: 'gpk', KeyType: 'HASH' },
             { AttributeName: 'gsk', KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['ack', 'lv'] },
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['ack', 'lv', 'rc'] },
         },
       ],
     });

@@ -50,6 +50,7 @@ export function fakeEngine(overrides: Partial<SqsEngine> = {}): FakeEngine {
     tagQueue: record('tagQueue', () => undefined),
     untagQueue: record('untagQueue', () => undefined),
     listQueueTags: record('listQueueTags', () => ({})),
+    listDeadLetterSourceQueues: record('listDeadLetterSourceQueues', () => ({ queueNames: [] })),
     sendMessage: record('sendMessage', (input: { messageBody: string }) => ({
       messageId: 'message-1',
       md5OfMessageBody: md5(input.messageBody),
@@ -63,6 +64,9 @@ export function fakeEngine(overrides: Partial<SqsEngine> = {}): FakeEngine {
       successful: [],
       failed: [],
     })),
+    startMessageMoveTask: record('startMessageMoveTask', () => ({ taskHandle: 'task-handle-1' })),
+    listMessageMoveTasks: record('listMessageMoveTasks', () => ({ results: [] })),
+    cancelMessageMoveTask: record('cancelMessageMoveTask', () => ({ approximateNumberOfMessagesMoved: 0 })),
   };
 }
 

@@ -116,30 +116,26 @@ describe('unknown actions', () => {
 });
 
 describe('actions SQS has but this service does not', () => {
-  it.each([
-    'AddPermission',
-    'RemovePermission',
-    'ListDeadLetterSourceQueues',
-    'StartMessageMoveTask',
-    'ListMessageMoveTasks',
-    'CancelMessageMoveTask',
-  ])('answers %s with UnsupportedOperation over both protocols', async (action) => {
-    const engine = fakeEngine();
-    const handler = createRequestHandler(engine);
+  it.each(['AddPermission', 'RemovePermission'])(
+    'answers %s with UnsupportedOperation over both protocols',
+    async (action) => {
+      const engine = fakeEngine();
+      const handler = createRequestHandler(engine);
 
-    const json = await handler(jsonRequest(action, { QueueUrl: queueUrl('q') }));
-    const query = await handler(queryRequest({ Action: action }));
+      const json = await handler(jsonRequest(action, { QueueUrl: queueUrl('q') }));
+      const query = await handler(queryRequest({ Action: action }));
 
-    expect(json.status).toBe(400);
-    expect(jsonError(json.body)).toEqual({
-      __type: 'com.amazonaws.sqs#UnsupportedOperation',
-      message: `${action} is not supported by this service.`,
-    });
-    expect(json.headers['x-amzn-query-error']).toBe('AWS.SimpleQueueService.UnsupportedOperation;Sender');
-    expect(query.status).toBe(400);
-    expect(query.body).toContain('<Code>AWS.SimpleQueueService.UnsupportedOperation</Code>');
-    expect(engine.calls).toEqual([]);
-  });
+      expect(json.status).toBe(400);
+      expect(jsonError(json.body)).toEqual({
+        __type: 'com.amazonaws.sqs#UnsupportedOperation',
+        message: `${action} is not supported by this service.`,
+      });
+      expect(json.headers['x-amzn-query-error']).toBe('AWS.SimpleQueueService.UnsupportedOperation;Sender');
+      expect(query.status).toBe(400);
+      expect(query.body).toContain('<Code>AWS.SimpleQueueService.UnsupportedOperation</Code>');
+      expect(engine.calls).toEqual([]);
+    },
+  );
 });
 
 describe('malformed JSON', () => {

@@ -1,9 +1,12 @@
 import type { Action } from './action.js';
+import { cancelMessageMoveTask } from './cancel-message-move-task.js';
 import { changeMessageVisibility, changeMessageVisibilityBatch } from './change-message-visibility.js';
 import { createQueue } from './create-queue.js';
 import { deleteMessage, deleteMessageBatch } from './delete-message.js';
 import { deleteQueue } from './delete-queue.js';
 import { getQueueUrl } from './get-queue-url.js';
+import { listDeadLetterSourceQueues } from './list-dead-letter-source-queues.js';
+import { listMessageMoveTasks } from './list-message-move-tasks.js';
 import { listQueues } from './list-queues.js';
 import { purgeQueue } from './purge-queue.js';
 import { getQueueAttributes, setQueueAttributes } from './queue-attributes.js';
@@ -11,12 +14,14 @@ import { listQueueTags, tagQueue, untagQueue } from './queue-tags.js';
 import { receiveMessage } from './receive-message.js';
 import { sendMessage } from './send-message.js';
 import { sendMessageBatch } from './send-message-batch.js';
+import { startMessageMoveTask } from './start-message-move-task.js';
 import { UNSUPPORTED_ACTION_NAMES, unsupportedAction } from './unsupported.js';
 
 export type { Action, WireContext } from './action.js';
 
 /** Every action the engine implements. */
 export const ACTIONS: readonly Action[] = [
+  cancelMessageMoveTask,
   changeMessageVisibility,
   changeMessageVisibilityBatch,
   createQueue,
@@ -25,6 +30,8 @@ export const ACTIONS: readonly Action[] = [
   deleteQueue,
   getQueueAttributes,
   getQueueUrl,
+  listDeadLetterSourceQueues,
+  listMessageMoveTasks,
   listQueueTags,
   listQueues,
   purgeQueue,
@@ -32,6 +39,7 @@ export const ACTIONS: readonly Action[] = [
   sendMessage,
   sendMessageBatch,
   setQueueAttributes,
+  startMessageMoveTask,
   tagQueue,
   untagQueue,
 ];

@@ -2,14 +2,7 @@ import { UnsupportedOperation } from '../../engine/errors.js';
 import type { Action } from './action.js';
 
 /** SQS actions this service does not offer yet: they answer in SQS's error shape instead of as unknown actions. */
-export const UNSUPPORTED_ACTION_NAMES = [
-  'AddPermission',
-  'CancelMessageMoveTask',
-  'ListDeadLetterSourceQueues',
-  'ListMessageMoveTasks',
-  'RemovePermission',
-  'StartMessageMoveTask',
-] as const;
+export const UNSUPPORTED_ACTION_NAMES = ['AddPermission', 'RemovePermission'] as const;
 
 /** An action that exists in SQS but not here: `UnsupportedOperation` (400), whatever the parameters. */
 export function unsupportedAction(name: string): Action {

@@ -10,10 +10,17 @@ import {
   type DeleteOutcome,
   isFifoRecord,
   type MessageCounts,
+  type MoveTaskEnd,
+  type MoveTaskEndResult,
+  type MoveTaskKey,
+  type MoveTaskRecord,
   type NewMessage,
   type QueueListPage,
   type QueueRecord,
+  type QueueRecordPage,
   type ReceiveRequest,
+  type RedriveRequest,
+  type RedriveResult,
   type SentMessage,
   type Store,
   type VisibilityChange,
@@ -21,6 +28,7 @@ import {
 import type { CapacityMeter } from './capacity-meter.js';
 import { Db } from './db.js';
 import { FifoGroups } from './fifo-groups.js';
+import { MoveTaskItems } from './move-task-items.js';
 import { QueueItems } from './queue-items.js';
 import { Timeline } from './timeline.js';
 
@@ -29,6 +37,7 @@ export class DynamoStore implements Store {
   private readonly queues: QueueItems;
   private readonly timeline: Timeline;
   private readonly groups: FifoGroups;
+  private readonly moveTasks: MoveTaskItems;
 
   constructor(options: {
     client: DynamoDBClient;
@@ -40,6 +49,7 @@ export class DynamoStore implements Store {
     this.queues = new QueueItems(db, options.accountId);
     this.timeline = new Timeline(db);
     this.groups = new FifoGroups(db);
+    this.moveTasks = new MoveTaskItems(db, options.accountId);
   }
 
   loadReceiptSecret(): Promise<Uint8Array> {
@@ -96,9 +106,55 @@ export class DynamoStore implements Store {
       : this.timeline.changeVisibility(receipt, visibleAtMs, nowMs);
   }
 
+  redriveMessages(request: RedriveRequest): Promise<RedriveResult> {
+    return isFifoRecord(request.source) ? this.groups.redrive(request) : this.timeline.redrive(request);
+  }
+
   countMessages(queue: QueueRecord, nowMs: number, retentionMs: number): Promise<MessageCounts> {
     return isFifoRecord(queue)
       ? this.groups.count(queue, nowMs)
       : this.timeline.count(queue, nowMs, retentionMs);
+  }
+
+  listQueueRecords(options: { limit: number; afterName?: string }): Promise<QueueRecordPage> {
+    return this.queues.listRecords(options);
+  }
+
+  createMoveTask(task: MoveTaskRecord): Promise<boolean> {
+    return this.moveTasks.create(task);
+  }
+
+  listMoveTasks(sourceQueueId: string, limit: number): Promise<MoveTaskRecord[]> {
+    return this.moveTasks.list(sourceQueueId, limit);
+  }
+
+  listActiveMoveTasks(): Promise<MoveTaskRecord[]> {
+    return this.moveTasks.listActive();
+  }
+
+  cancelMoveTask(sourceQueueId: string, taskId: string): Promise<MoveTaskRecord | undefined> {
+    return this.moveTasks.cancel(sourceQueueId, taskId);
+  }
+
+  leaseMoveTask(
+    task: MoveTaskKey,
+    owner: string,
+    nowMs: number,
+    untilMs: number,
+  ): Promise<MoveTaskRecord | undefined> {
+    return this.moveTasks.lease(task, owner, nowMs, untilMs);
+  }
+
+  recordMoveTaskProgress(
+    task: MoveTaskKey,
+    owner: string,
+    addMoved: number,
+    leaseUntilMs: number,
+  ): Promise<MoveTaskRecord | undefined> {
+    return this.moveTasks.recordProgress(task, owner, addMoved, leaseUntilMs);
+  }
+
+  endMoveTask(task: MoveTaskKey, end: MoveTaskEnd): Promise<MoveTaskEndResult> {
+    return this.moveTasks.end(task, end);
   }
 }

@@ -1,14 +1,17 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { DEDUPLICATION_INTERVAL_MS } from '../../engine/limits.js';
 import type { GroupReceipt } from '../../engine/receipt-handle.js';
 import {
   type ClaimedMessage,
+  type DeadLetterTarget,
   type DeleteOutcome,
   type MessageContent,
   type MessageCounts,
   type NewMessage,
   type QueueRecord,
   type ReceiveRequest,
+  type RedriveRequest,
+  type RedriveResult,
   type SentMessage,
   VISIBILITY_CHANGE,
   type VisibilityChange,
@@ -60,11 +63,12 @@ interface GroupItem {
   ttl: number;
 }
 
-/** What the ready index returns: a group's key, its lock version and how far it is deleted. */
+/** What the ready index returns: a group's key, its lock version, how far it is deleted, its receive counts. */
 interface ReadyGroup {
   pk: string;
   ack: string;
   lv: number;
+  rc?: Record<string, number>;
 }
 
 interface MessageItem {
@@ -80,6 +84,12 @@ interface MessageItem {
   /** Content chunks. */
   n: number;
   ttl: number;
+  /** In a dead-letter queue: when it was moved there (retention counts from it, as in SQS), ms. */
+  et?: number;
+  /** In a dead-letter queue: the source queue's ARN. */
+  src?: string;
+  /** In a dead-letter queue: the deduplication id, which SQS replaces with the message id. */
+  dd?: string;
 }
 
 interface DeduplicationItem {
@@ -380,32 +390,14 @@ export class FifoGroups {
         items.push({ Put: { Item: { ...item } } });
         roles.push({ kind: 'message' });
       }
-      const last = formatSequence(sequence - 1n);
-      const firstMessage = messages[indexes[0] as number] as NewMessage;
-      const update =
-        'SET #last = :last, #ack = if_not_exists(#ack, :zero), #lv = if_not_exists(#lv, :zeroCount), ' +
-        '#rc = if_not_exists(#rc, :empty), #fr = if_not_exists(#fr, :empty), #gpk = if_not_exists(#gpk, :gpk), ' +
-        '#gsk = if_not_exists(#gsk, :ready), #ttl = :ttl ADD #n :count';
-      const condition = 'attribute_not_exists(#last) OR #last < :first';
       items.push({
-        Update: {
-          Key: { pk, sk: GROUP_SORT_KEY },
-          UpdateExpression: update,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: namesFor(update, condition),
-          ExpressionAttributeValues: {
-            ':last': last,
-            ':first': first,
-            ':zero': ZERO_SEQUENCE,
-            ':zeroCount': 0,
-            ':empty': {},
-            ':gpk': readyPartition(queue.id, queue.epoch, shardOf(groupId, queue.shards)),
-            ':ready': firstMessage.visibleAtMs,
-            ':ttl': ttlFor(nowMs),
-            ':count': indexes.length,
-          },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        },
+        Update: groupSendUpdate(queue, groupId, {
+          first,
+          last: formatSequence(sequence - 1n),
+          count: indexes.length,
+          readyAtMs: (messages[indexes[0] as number] as NewMessage).visibleAtMs,
+          nowMs,
+        }),
       });
       roles.push({ kind: 'group', groupId });
     }
@@ -441,9 +433,10 @@ export class FifoGroups {
    */
   private async claimGroup(
     request: ReceiveRequest,
-    group: ReadyGroup,
+    ready: ReadyGroup,
     want: number,
   ): Promise<ClaimedMessage<GroupReceipt>[]> {
+    let group = ready;
     const { nowMs } = request;
     const out = await this.db.query({
       KeyConditionExpression: 'pk = :pk AND sk > :after',
@@ -451,13 +444,30 @@ export class FifoGroups {
       ConsistentRead: true,
       Limit: want,
     });
+    const items = (out.Items ?? []) as MessageItem[];
+    // Messages received as often as the redrive policy allows go to the dead-letter queue, oldest first.
+    while (
+      request.deadLetter &&
+      items[0] &&
+      !isExpiredIn(items[0], request) &&
+      isDeadIn(group, items[0], request)
+    ) {
+      const { groupId } = parseGroupPartition(group.pk, request.queue);
+      const moved = await this.moveToDeadLetter(request.deadLetter, group, groupId, items[0], nowMs);
+      if (!moved) return [];
+      const { [sequenceOfSortKey(items[0].sk)]: _gone, ...rc } = group.rc ?? {};
+      group = { ...group, ack: sequenceOfSortKey(items[0].sk), lv: group.lv + 1, rc };
+      items.shift();
+      // Everything read was moved: read on from the new head (the group is still unlocked and ours to try).
+      if (items.length === 0) return this.claimGroup(request, group, want);
+    }
     let ack = group.ack;
     const expired: string[] = [];
     const taken: MessageItem[] = [];
     let delayedUntil: number | undefined;
-    for (const item of (out.Items ?? []) as MessageItem[]) {
+    for (const item of items) {
       const seq = sequenceOfSortKey(item.sk);
-      if (item.st + request.retentionMs <= nowMs) {
+      if (isExpiredIn(item, request)) {
         // Retention counts from the send, so expired messages are always the oldest ones.
         if (taken.length === 0) {
           ack = seq;
@@ -474,7 +484,7 @@ export class FifoGroups {
     if (taken.length === 0) {
       if (delayedUntil !== undefined) await this.release(group, ack, expired, delayedUntil);
       else if (expired.length > 0) await this.release(group, ack, expired, nowMs);
-      else await this.retireIfEmpty(group);
+      else if (items.length === 0 && (out.Items ?? []).length === 0) await this.retireIfEmpty(group);
       return [];
     }
     const receiveId = randomBytes(9).toString('base64url');
@@ -540,8 +550,182 @@ export class FifoGroups {
           firstReceiveMs: locked.fr[sequenceNumber] ?? nowMs,
           sequenceNumber,
           content: await this.contentOf(item),
+          ...(item.src !== undefined ? { deadLetterSourceArn: item.src } : {}),
         };
       }),
+    );
+  }
+
+  /**
+   * Moves the oldest message of a group, received as often as the redrive policy allows, to the dead-letter
+   * queue. It keeps its id and content; its deduplication id becomes its message id and its retention starts
+   * again, as in SQS. False when the source group changed (another receiver) and nothing was moved.
+   */
+  private moveToDeadLetter(
+    target: DeadLetterTarget,
+    group: ReadyGroup,
+    groupId: string,
+    item: MessageItem,
+    nowMs: number,
+  ): Promise<boolean> {
+    return this.moveHead(group, groupId, sequenceOfSortKey(item.sk), target.queue, nowMs, (pk, sk) => ({
+      pk,
+      sk,
+      id: item.id,
+      st: item.st,
+      va: nowMs,
+      p: item.p,
+      n: item.n,
+      ttl: ttlFor(nowMs),
+      et: nowMs,
+      src: target.sourceArn,
+      dd: item.id,
+    }));
+  }
+
+  /**
+   * Moves a group's oldest message to the same group of another FIFO queue, in one transaction: the source
+   * group acknowledges it (condition: the lock version the caller read), the message is written at the end of
+   * the destination group, whose `last` it takes. False when the source group changed and nothing was moved.
+   */
+  private async moveHead(
+    group: ReadyGroup,
+    groupId: string,
+    headSeq: string,
+    destination: QueueRecord,
+    nowMs: number,
+    message: (pk: string, sk: string) => MessageItem,
+  ): Promise<boolean> {
+    const sourceUpdate = 'SET #ack = :ack, #lv = #lv + :one REMOVE #rc.#s, #fr.#s ADD #n :minusOne';
+    let sequence = BigInt(nowMs) * 10_000_000n;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const destinationSeq = formatSequence(sequence);
+      const moved = message(
+        groupPartition(destination.id, destination.epoch, groupId),
+        groupMessageSortKey(destinationSeq),
+      );
+      const reasons = await this.db.transactWrite([
+        {
+          Update: {
+            Key: { pk: group.pk, sk: GROUP_SORT_KEY },
+            UpdateExpression: sourceUpdate,
+            ConditionExpression: '#lv = :lv',
+            ExpressionAttributeNames: { ...namesFor(sourceUpdate, '#lv'), '#s': headSeq },
+            ExpressionAttributeValues: { ':ack': headSeq, ':one': 1, ':minusOne': -1, ':lv': group.lv },
+          },
+        },
+        { Put: { Item: { ...moved } } },
+        {
+          Update: groupSendUpdate(destination, groupId, {
+            first: destinationSeq,
+            last: destinationSeq,
+            count: 1,
+            readyAtMs: nowMs,
+            nowMs,
+          }),
+        },
+      ]);
+      if (!reasons) return true;
+      if (reasons[0]?.code === 'ConditionalCheckFailed') return false;
+      const last = (reasons[2]?.item as GroupItem | undefined)?.last;
+      if (last !== undefined && BigInt(last) >= sequence) sequence = BigInt(last) + 1n;
+      await sleep(randomInt(5, 25));
+    }
+    throw new Error('FIFO move: too much contention on the message group');
+  }
+
+  /**
+   * A move task's step on a FIFO dead-letter queue: the claimable groups' messages, oldest first in each group,
+   * each moved by one transaction to the same group of its destination, as a new message. A group whose
+   * oldest message has no destination, is delayed or expired is left as it is (its order comes first).
+   */
+  async redrive(request: RedriveRequest): Promise<RedriveResult> {
+    const { source, nowMs } = request;
+    const result = { moved: 0, remaining: false, unroutable: 0 };
+    for (const shard of range(source.shards)) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const out = await this.db.query({
+          IndexName: READY_INDEX,
+          KeyConditionExpression: '#gpk = :gpk AND #gsk <= :now',
+          ExpressionAttributeNames: namesFor('#gpk #gsk'),
+          ExpressionAttributeValues: {
+            ':gpk': readyPartition(source.id, source.epoch, shard),
+            ':now': nowMs,
+          },
+          ExclusiveStartKey: startKey,
+        });
+        for (const ready of (out.Items ?? []) as ReadyGroup[]) {
+          if (!(await this.redriveGroup(request, ready, result))) return { ...result, remaining: true };
+        }
+        startKey = out.LastEvaluatedKey;
+      } while (startKey);
+    }
+    return result;
+  }
+
+  /** Moves a group's messages in order; false when the step is full and messages may be left. */
+  private async redriveGroup(
+    request: RedriveRequest,
+    ready: ReadyGroup,
+    result: { moved: number; remaining: boolean; unroutable: number },
+  ): Promise<boolean> {
+    const { nowMs } = request;
+    const { groupId } = parseGroupPartition(ready.pk, request.source);
+    let group = ready;
+    for (;;) {
+      if (result.moved >= request.max) return false;
+      const out = await this.db.query({
+        KeyConditionExpression: 'pk = :pk AND sk > :after',
+        ExpressionAttributeValues: { ':pk': group.pk, ':after': groupMessageSortKey(group.ack) },
+        ConsistentRead: true,
+        Limit: Math.min(10, request.max - result.moved),
+      });
+      const items = (out.Items ?? []) as MessageItem[];
+      if (items.length === 0) return true;
+      for (const item of items) {
+        if (isExpiredIn(item, { retentionMs: request.retentionMs, nowMs }) || item.va > nowMs) return true;
+        const destination = await request.destination(item.src);
+        if (!destination) {
+          result.unroutable++;
+          return true;
+        }
+        const messageId = randomUUID();
+        if (item.n > 1) await this.copyExtraChunks(item, messageId, nowMs);
+        const headSeq = sequenceOfSortKey(item.sk);
+        const moved = await this.moveHead(group, groupId, headSeq, destination, nowMs, (pk, sk) => ({
+          pk,
+          sk,
+          id: messageId,
+          st: nowMs,
+          va: nowMs,
+          p: item.p,
+          n: item.n,
+          ttl: ttlFor(nowMs),
+          ...(item.dd !== undefined ? { dd: item.dd } : {}),
+        }));
+        // Another receiver or task changed the group: leave it for the next step.
+        if (!moved) {
+          result.remaining = true;
+          return true;
+        }
+        const { [headSeq]: _gone, ...rc } = group.rc ?? {};
+        group = { ...group, ack: headSeq, lv: group.lv + 1, rc };
+        result.moved++;
+      }
+    }
+  }
+
+  /** A redriven message gets a new id, so the chunks after the first, kept under the id, are copied. */
+  private async copyExtraChunks(item: MessageItem, messageId: string, nowMs: number): Promise<void> {
+    const content = await this.storedContentOf(item);
+    const chunks = encodeContent(content).slice(1);
+    await this.db.batchWrite(
+      chunks.map((chunk, k) => ({
+        PutRequest: {
+          Item: { pk: bodyPartition(messageId), sk: bodySortKey(k + 1), p: chunk, ttl: ttlFor(nowMs) },
+        },
+      })),
     );
   }
 
@@ -791,12 +975,18 @@ export class FifoGroups {
         firstReceiveMs: group.fr[receipt.sequenceNumber] ?? receipt.receivedAtMs,
         sequenceNumber: receipt.sequenceNumber,
         content: await this.contentOf(item),
+        ...(item.src !== undefined ? { deadLetterSourceArn: item.src } : {}),
       });
     }
     return replayed;
   }
 
   private async contentOf(item: MessageItem): Promise<MessageContent> {
+    const content = await this.storedContentOf(item);
+    return item.dd === undefined ? content : { ...content, deduplicationId: item.dd };
+  }
+
+  private async storedContentOf(item: MessageItem): Promise<MessageContent> {
     if (item.n <= 1) return decodeContent([item.p]);
     const parts: Uint8Array[] = [item.p];
     let startKey: Record<string, unknown> | undefined;
@@ -813,6 +1003,51 @@ export class FifoGroups {
     if (parts.length !== item.n) throw new Error(`FIFO message ${item.id}: content chunks missing`);
     return decodeContent(parts);
   }
+}
+
+/**
+ * A send's update of its group: `last` moves to the batch's last sequence number, which must be above the
+ * group's (concurrent senders serialise on it), and the group enters the ready index if it was empty.
+ */
+function groupSendUpdate(
+  queue: QueueRecord,
+  groupId: string,
+  batch: { first: string; last: string; count: number; readyAtMs: number; nowMs: number },
+) {
+  const update =
+    'SET #last = :last, #ack = if_not_exists(#ack, :zero), #lv = if_not_exists(#lv, :zeroCount), ' +
+    '#rc = if_not_exists(#rc, :empty), #fr = if_not_exists(#fr, :empty), #gpk = if_not_exists(#gpk, :gpk), ' +
+    '#gsk = if_not_exists(#gsk, :ready), #ttl = :ttl ADD #n :count';
+  const condition = 'attribute_not_exists(#last) OR #last < :first';
+  return {
+    Key: { pk: groupPartition(queue.id, queue.epoch, groupId), sk: GROUP_SORT_KEY },
+    UpdateExpression: update,
+    ConditionExpression: condition,
+    ExpressionAttributeNames: namesFor(update, condition),
+    ExpressionAttributeValues: {
+      ':last': batch.last,
+      ':first': batch.first,
+      ':zero': ZERO_SEQUENCE,
+      ':zeroCount': 0,
+      ':empty': {},
+      ':gpk': readyPartition(queue.id, queue.epoch, shardOf(groupId, queue.shards)),
+      ':ready': batch.readyAtMs,
+      ':ttl': ttlFor(batch.nowMs),
+      ':count': batch.count,
+    },
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+  };
+}
+
+/** Retention counts from the send, or for a message in a FIFO dead-letter queue from its move there. */
+function isExpiredIn(item: MessageItem, request: { retentionMs: number; nowMs: number }): boolean {
+  return (item.et ?? item.st) + request.retentionMs <= request.nowMs;
+}
+
+/** Received as often as the redrive policy allows: the next receive moves it to the dead-letter queue. */
+function isDeadIn(group: ReadyGroup, item: MessageItem, request: ReceiveRequest): boolean {
+  const count = group.rc?.[sequenceOfSortKey(item.sk)] ?? 0;
+  return request.deadLetter !== undefined && count >= request.deadLetter.maxReceiveCount;
 }
 
 /** A lock lasts until the last of its messages becomes visible again. */

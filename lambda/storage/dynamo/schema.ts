@@ -85,8 +85,11 @@ export function sequenceOfSortKey(sk: string): string {
 export const READY_INDEX = 'ready';
 export const READY_PARTITION_KEY = 'gpk';
 export const READY_SORT_KEY = 'gsk';
-/** Projected into the index so a receive can read a group's messages without reading the group item first. */
-export const READY_PROJECTED = ['ack', 'lv'] as const;
+/**
+ * Projected into the index so a receive can read a group's messages, and see which have been received as often
+ * as a redrive policy allows, without reading the group item first.
+ */
+export const READY_PROJECTED = ['ack', 'lv', 'rc'] as const;
 
 export function readyPartition(queueId: string, epoch: number, shard: number): string {
   return `R#${queueId}#${epoch}#${shard}`;

@@ -4,6 +4,7 @@ import {
   DescribeTableCommand,
   type DynamoDBClient,
   type GlobalSecondaryIndex,
+  type GlobalSecondaryIndexDescription,
   ResourceInUseException,
   ResourceNotFoundException,
   type TableDescription,
@@ -50,9 +51,19 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
     if (!(error instanceof ResourceNotFoundException)) throw error;
   }
   if (table) {
-    if (!table.GlobalSecondaryIndexes?.some((index) => index.IndexName === READY_INDEX)) {
-      await addReadyIndex(client, tableName);
+    const index = table.GlobalSecondaryIndexes?.find((i) => i.IndexName === READY_INDEX);
+    const projected = [...(index?.Projection?.NonKeyAttributes ?? [])].sort().join();
+    if (index && projected !== [...READY_PROJECTED].sort().join()) {
+      // An index from an earlier version of this service: rebuilt, since a projection cannot change in place.
+      await client.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: READY_INDEX } }],
+        }),
+      );
+      await waitForIndex(client, tableName, (i) => i === undefined);
     }
+    if (!index || projected !== [...READY_PROJECTED].sort().join()) await addReadyIndex(client, tableName);
     return;
   }
   try {
@@ -93,11 +104,18 @@ async function addReadyIndex(client: DynamoDBClient, tableName: string): Promise
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
+  await waitForIndex(client, tableName, (index) => index?.IndexStatus === 'ACTIVE');
+}
+
+async function waitForIndex(
+  client: DynamoDBClient,
+  tableName: string,
+  done: (index: GlobalSecondaryIndexDescription | undefined) => boolean,
+): Promise<void> {
   for (let waited = 0; waited < 60_000; waited += 250) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    const index = Table?.GlobalSecondaryIndexes?.find((i) => i.IndexName === READY_INDEX);
-    if (index?.IndexStatus === 'ACTIVE') return;
+    if (done(Table?.GlobalSecondaryIndexes?.find((i) => i.IndexName === READY_INDEX))) return;
     await sleep(250);
   }
-  throw new Error(`table ${tableName}: index ${READY_INDEX} did not become active within 60 s`);
+  throw new Error(`table ${tableName}: index ${READY_INDEX} did not reach the expected state within 60 s`);
 }

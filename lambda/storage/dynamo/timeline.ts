@@ -1,12 +1,15 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Receipt } from '../../engine/receipt-handle.js';
 import {
   type ClaimedMessage,
+  type DeadLetterTarget,
   type MessageContent,
   type MessageCounts,
   type NewMessage,
   type QueueRecord,
   type ReceiveRequest,
+  type RedriveRequest,
+  type RedriveResult,
   VISIBILITY_CHANGE,
   type VisibilityChange,
 } from '../store.js';
@@ -51,6 +54,8 @@ interface StateItem {
   /** Content chunks. */
   n: number;
   ttl: number;
+  /** In a dead-letter queue: the source queue's ARN. */
+  src?: string;
 }
 
 /** A wake-up pointer left by ChangeMessageVisibility when it made a message visible earlier than its key. */
@@ -183,6 +188,73 @@ export class Timeline {
     return VISIBILITY_CHANGE.changed;
   }
 
+  /**
+   * A move task's step on a Standard dead-letter queue: due messages, oldest first per partition, each moved
+   * by one transaction (conditional delete here, put there) after its content was copied under its new id.
+   */
+  async redrive(request: RedriveRequest): Promise<RedriveResult> {
+    const { source, nowMs } = request;
+    const lanes: Lane[] = this.lanes.mayHoldMessages(source, request.retentionMs, nowMs)
+      ? ['normal', 'noisy']
+      : ['normal'];
+    let moved = 0;
+    let unroutable = 0;
+    let remaining = false;
+    for (const lane of lanes) {
+      for (const shard of laneShards(source, lane)) {
+        const out = await this.db.query({
+          KeyConditionExpression: 'pk = :pk AND sk <= :due',
+          ExpressionAttributeValues: {
+            ':pk': timelinePartition(source.id, source.epoch, shard),
+            ':due': dueBound(nowMs),
+          },
+          ConsistentRead: true,
+          Limit: Math.max(MIN_WINDOW, request.max - moved + 1),
+        });
+        for (const item of (out.Items ?? []) as (StateItem | LaneMarker)[]) {
+          if (isLaneMarker(item) || isWakeSortKey(item.sk) || visibleAt(item) > nowMs) continue;
+          if (item.st + request.retentionMs <= nowMs) continue;
+          const destination = await request.destination(item.src);
+          if (!destination) {
+            unroutable++;
+            continue;
+          }
+          if (moved >= request.max) return { moved, remaining: true, unroutable };
+          if (await this.redriveOne(item, destination, nowMs)) moved++;
+        }
+        if (out.LastEvaluatedKey) remaining = true;
+      }
+    }
+    return { moved, remaining, unroutable };
+  }
+
+  private async redriveOne(item: StateItem, destination: QueueRecord, nowMs: number): Promise<boolean> {
+    const content = (await this.readContents([{ messageId: item.id, chunks: item.n }])).get(item.id);
+    if (!content) return false;
+    const messageId = randomUUID();
+    const chunks = encodeContent(content);
+    const ttl = ttlFor(nowMs);
+    await this.db.batchWrite(
+      chunks.map((chunk, k) => ({
+        PutRequest: { Item: { pk: bodyPartition(messageId), sk: bodySortKey(k), p: chunk, ttl } },
+      })),
+    );
+    const redriven: StateItem = {
+      pk: timelinePartition(destination.id, destination.epoch, randomLaneShard(destination, 'normal')),
+      sk: timelineSortKey(nowMs, messageId),
+      id: messageId,
+      st: nowMs,
+      rc: 0,
+      n: chunks.length,
+      ttl,
+    };
+    const reasons = await this.db.transactWrite([
+      { Delete: { Key: { pk: item.pk, sk: item.sk }, ...unchangedSince(item, nowMs) } },
+      { Put: { Item: { ...redriven }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    ]);
+    return reasons === undefined;
+  }
+
   /** Counts the normal lane, and the noisy lane too when the normal lane's markers say it may hold messages. */
   async count(queue: QueueRecord, nowMs: number, retentionMs: number): Promise<MessageCounts> {
     const counts = { visible: 0, inflight: 0, delayed: 0 };
@@ -277,7 +349,7 @@ export class Timeline {
           Promise.all(batch.map((c) => this.claimOrExpire(request, shard, c.item, c.wake))),
           this.readContents(
             batch
-              .filter((c) => !isExpired(c.item, request))
+              .filter((c) => !isExpired(c.item, request) && !isDead(c.item, request))
               .map((c) => ({ messageId: c.item.id, chunks: c.item.n })),
           ),
         ]);
@@ -321,9 +393,39 @@ export class Timeline {
       if (wake) await this.db.delete({ Key: { pk: wake.pk, sk: wake.sk } });
       return undefined;
     }
+    if (request.deadLetter && isDead(item, request)) {
+      const moved = await this.moveToDeadLetter(request.deadLetter, item, request.nowMs);
+      if (moved && wake) await this.db.delete({ Key: { pk: wake.pk, sk: wake.sk } });
+      return undefined;
+    }
     const claim = await this.claim(request, shard, item);
     if (claim && wake) await this.db.delete({ Key: { pk: wake.pk, sk: wake.sk } });
     return claim;
+  }
+
+  /**
+   * Moves a message received `maxReceiveCount` times to the dead-letter queue: one transaction deletes the
+   * state item as this receiver saw it and puts it, visible at once, into the dead-letter queue's timeline,
+   * so the message is in exactly one of the two queues whatever fails. It keeps its id, content (shared),
+   * send time (retention counts from it, as in SQS) and receive count. False when another receiver took it first.
+   */
+  private async moveToDeadLetter(target: DeadLetterTarget, item: StateItem, nowMs: number): Promise<boolean> {
+    const moved: StateItem = {
+      pk: timelinePartition(target.queue.id, target.queue.epoch, randomLaneShard(target.queue, 'normal')),
+      sk: timelineSortKey(nowMs, item.id),
+      id: item.id,
+      st: item.st,
+      rc: item.rc,
+      ...(item.fr !== undefined ? { fr: item.fr } : {}),
+      n: item.n,
+      ttl: item.ttl,
+      src: target.sourceArn,
+    };
+    const reasons = await this.db.transactWrite([
+      { Delete: { Key: { pk: item.pk, sk: item.sk }, ...unchangedSince(item, nowMs) } },
+      { Put: { Item: { ...moved }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    ]);
+    return reasons === undefined;
   }
 
   /**
@@ -359,6 +461,7 @@ export class Timeline {
         rt: receiveId,
         n: item.n,
         ttl: item.ttl,
+        ...(item.src !== undefined ? { src: item.src } : {}),
       };
       // Two receivers claiming in the same millisecond collide here.
       if (!(await this.db.put({ Item: { ...moved }, ConditionExpression: 'attribute_not_exists(pk)' })))
@@ -388,6 +491,7 @@ export class Timeline {
       receiveCount,
       firstReceiveMs,
       chunks: item.n,
+      ...(item.src !== undefined ? { deadLetterSourceArn: item.src } : {}),
     };
   }
 
@@ -471,6 +575,11 @@ function unchangedSince(item: StateItem, nowMs: number, extraValues: Record<stri
 
 function isExpired(item: StateItem, request: ReceiveRequest): boolean {
   return item.st + request.retentionMs <= request.nowMs;
+}
+
+/** Received as often as the queue's redrive policy allows: the next receive moves it to the dead-letter queue. */
+function isDead(item: StateItem, request: ReceiveRequest): boolean {
+  return request.deadLetter !== undefined && item.rc >= request.deadLetter.maxReceiveCount;
 }
 
 function visibleAt(item: StateItem): number {
