@@ -211,8 +211,16 @@ export class Timeline {
           ConsistentRead: true,
           Limit: Math.max(MIN_WINDOW, request.max - moved + 1),
         });
-        for (const item of (out.Items ?? []) as (StateItem | LaneMarker)[]) {
-          if (isLaneMarker(item) || isWakeSortKey(item.sk) || visibleAt(item) > nowMs) continue;
+        const candidates: { item: StateItem; wake?: WakeItem }[] = [];
+        const wakes: WakeItem[] = [];
+        for (const item of (out.Items ?? []) as (StateItem | WakeItem | LaneMarker)[]) {
+          if (isLaneMarker(item)) continue;
+          if (isWakeSortKey(item.sk)) wakes.push(item as WakeItem);
+          else if (visibleAt(item as StateItem) <= nowMs) candidates.push({ item: item as StateItem });
+        }
+        // Messages made visible early by ChangeMessageVisibility are found through their wake pointers.
+        candidates.push(...(await this.resolveWakes(wakes, nowMs)));
+        for (const { item, wake } of candidates) {
           if (item.st + request.retentionMs <= nowMs) continue;
           const destination = await request.destination(item.src);
           if (!destination) {
@@ -220,7 +228,10 @@ export class Timeline {
             continue;
           }
           if (moved >= request.max) return { moved, remaining: true, unroutable };
-          if (await this.redriveOne(item, destination, nowMs)) moved++;
+          if (await this.redriveOne(item, destination, nowMs)) {
+            moved++;
+            if (wake) await this.db.delete({ Key: { pk: wake.pk, sk: wake.sk } });
+          }
         }
         if (out.LastEvaluatedKey) remaining = true;
       }
