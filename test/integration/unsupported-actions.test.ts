@@ -1,10 +1,4 @@
-import {
-  AddPermissionCommand,
-  CancelMessageMoveTaskCommand,
-  ListMessageMoveTasksCommand,
-  RemovePermissionCommand,
-  StartMessageMoveTaskCommand,
-} from '@aws-sdk/client-sqs';
+import { AddPermissionCommand, RemovePermissionCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { toSqsClientError } from '../helpers/json-api.js';
 import { signedPost } from '../helpers/query-client.js';
@@ -15,7 +9,7 @@ import { createTestQueue, testClients } from '../helpers/test-queue.js';
 type Outcome = { ok: true } | { ok: false; status: number; code: string; message: string };
 
 /** Actions later issues own; each must answer like SQS does, never with a 500. */
-function laterActions(queueUrl: string, queueArn: string) {
+function laterActions(queueUrl: string) {
   return {
     AddPermission: {
       json: new AddPermissionCommand({
@@ -35,28 +29,10 @@ function laterActions(queueUrl: string, queueArn: string) {
       json: new RemovePermissionCommand({ QueueUrl: queueUrl, Label: 'share' }),
       query: { QueueUrl: queueUrl, Label: 'share' },
     },
-    StartMessageMoveTask: {
-      json: new StartMessageMoveTaskCommand({ SourceArn: queueArn }),
-      query: { SourceArn: queueArn },
-    },
-    ListMessageMoveTasks: {
-      json: new ListMessageMoveTasksCommand({ SourceArn: queueArn }),
-      query: { SourceArn: queueArn },
-    },
-    CancelMessageMoveTask: {
-      json: new CancelMessageMoveTaskCommand({ TaskHandle: 'not-a-task-handle' }),
-      query: { TaskHandle: 'not-a-task-handle' },
-    },
   } as const;
 }
 
-const ACTIONS = [
-  'AddPermission',
-  'RemovePermission',
-  'StartMessageMoveTask',
-  'ListMessageMoveTasks',
-  'CancelMessageMoveTask',
-] as const;
+const ACTIONS = ['AddPermission', 'RemovePermission'] as const;
 
 function expectSqsAnswer(outcome: Outcome): void {
   if (outcome.ok) return;
@@ -71,7 +47,7 @@ describe('Actions owned by later issues', () => {
     const { sqs } = await testClients();
     const queue = await createTestQueue('json');
     // biome-ignore lint/suspicious/noExplicitAny: each command has its own output type
-    const command = laterActions(queue.url, queue.arn)[action].json as any;
+    const command = laterActions(queue.url)[action].json as any;
 
     const outcome: Outcome = await sqs.send(command).then(
       () => ({ ok: true }) as const,
@@ -94,7 +70,7 @@ describe('Actions owned by later issues', () => {
     const { query } = await testClients();
     const queue = await createTestQueue('query');
 
-    const response = await query.call(action, laterActions(queue.url, queue.arn)[action].query);
+    const response = await query.call(action, laterActions(queue.url)[action].query);
 
     expectSqsAnswer(response.ok ? { ok: true } : { ok: false, ...response.error });
   });
