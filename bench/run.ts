@@ -86,7 +86,12 @@ async function main(): Promise<void> {
     const runId = randomBytes(4).toString('hex');
     log('starting the service in its own process...');
     const service = await startServerProcess(
-      { dynamodbEndpoint: local.endpoint, tableName: `bench-${runId}`, byAction: options.byAction },
+      {
+        dynamodbEndpoint: local.endpoint,
+        tableName: `bench-${runId}`,
+        byAction: options.byAction,
+        runMoveTasks: false,
+      },
       (pid) => {
         serverPid = pid;
       },

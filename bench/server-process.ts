@@ -1,6 +1,7 @@
 /**
  * The service as the bench runs it: its own Node process, wired the way `npm start` (bin/local.ts) wires it
- * (`createService` with `ensureTable`, then `startNodeServer`), against the DynamoDB Local the bench started.
+ * (`createService` with `ensureTable`, then `startNodeServer`), against the DynamoDB Local the bench started;
+ * unlike `npm start`, it runs message move tasks only when its config asks for it (`runMoveTasks`).
  * bench/server-handle.ts forks this file and talks to it over the IPC channel:
  *
  * - argv[2]: JSON `ServerProcessConfig`.
@@ -32,12 +33,16 @@ let stopping = false;
 async function stop(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
-    // Bounded: a long poll still open gets aborted by close(), but do not hang on anything.
-    const closing = server?.close();
-    if (closing) await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 3_000).unref())]);
-    service?.close();
+    // Bounded: a long poll still open gets aborted by close(), and the move task runner finishes the step it
+    // is in, but do not hang on anything.
+    await bounded(server?.close());
+    await bounded(service?.close());
   }
   process.exit(code);
+}
+
+function bounded(closing: Promise<void> | undefined): Promise<unknown> | undefined {
+  return closing && Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 3_000).unref())]);
 }
 
 // The parent died or closed the channel: nobody is left to drive or stop this process.
@@ -73,7 +78,7 @@ try {
       region: REGION,
       dynamodbCredentials: DUMMY_CREDENTIALS,
     },
-    { ensureTable: true },
+    { ensureTable: true, runMoveTasks: config.runMoveTasks },
   );
   actions = config.byAction ? new ActionMeter(service.meter) : undefined;
   const handler = actions ? actions.wrap(service.handler) : service.handler;

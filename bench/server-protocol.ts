@@ -8,6 +8,11 @@ export interface ServerProcessConfig {
   readonly tableName: string;
   /** Split the meter by SQS action (AsyncLocalStorage in the server process). */
   readonly byAction: boolean;
+  /**
+   * Run the service's message move task runner in the background, as `npm start` does. Off for the server
+   * that every other measurement uses: its idle poll (a Query every 5 s) would land in their meter reads.
+   */
+  readonly runMoveTasks: boolean;
 }
 
 export type ToServer = { readonly type: 'snapshot'; readonly id: number } | { readonly type: 'stop' };
