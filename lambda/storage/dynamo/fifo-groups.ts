@@ -149,6 +149,8 @@ function namesFor(...expressions: string[]): Names {
  * partition in sequence order; the group item is the lock; a sparse index lists the groups that can be claimed.
  */
 export class FifoGroups {
+  private readonly readyGroups = new ReadyGroupCache();
+
   constructor(private readonly db: Db) {}
 
   /** Enqueues in order, in one transaction per attempt, each message atomically with its deduplication id. */
@@ -214,6 +216,13 @@ export class FifoGroups {
       if (replayed) return replayed;
     }
     const received: ClaimedMessage<GroupReceipt>[] = [];
+    // Groups an earlier receive in this process saw claimable and left untried come first: a stale one only
+    // fails its lock's condition, and trying them saves the index read that dominates an unbatched receive.
+    for (let group = this.readyGroups.take(request.queue, request.nowMs); group; ) {
+      received.push(...(await this.claimGroup(request, group, request.maxMessages - received.length)));
+      if (received.length >= request.maxMessages) break;
+      group = this.readyGroups.take(request.queue, request.nowMs);
+    }
     for (const shard of shuffled(range(request.queue.shards))) {
       if (received.length >= request.maxMessages) break;
       const out = await this.db.query({
@@ -226,10 +235,12 @@ export class FifoGroups {
         },
         Limit: READY_WINDOW,
       });
-      for (const group of shuffled((out.Items ?? []) as ReadyGroup[])) {
-        if (received.length >= request.maxMessages) break;
+      const candidates = shuffled((out.Items ?? []) as ReadyGroup[]);
+      while (candidates.length > 0 && received.length < request.maxMessages) {
+        const group = candidates.shift() as ReadyGroup;
         received.push(...(await this.claimGroup(request, group, request.maxMessages - received.length)));
       }
+      this.readyGroups.keep(request.queue, candidates, request.nowMs);
     }
     if (request.attemptId !== undefined && received.length > 0) {
       const attempt: AttemptItem = {
@@ -1037,6 +1048,38 @@ function groupSendUpdate(
     },
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
   };
+}
+
+/** How long this process remembers claimable groups a receive read from the index but did not try. */
+const READY_CACHE_MS = 1_000;
+
+/**
+ * Claimable groups read from the ready index and left untried, per queue, for the next receive in this
+ * process. Each is handed out once, so concurrent receives here try different groups.
+ */
+class ReadyGroupCache {
+  private readonly byQueue = new Map<string, { readAtMs: number; groups: ReadyGroup[] }>();
+
+  take(queue: QueueRecord, nowMs: number): ReadyGroup | undefined {
+    const key = `${queue.id}#${queue.epoch}`;
+    const entry = this.byQueue.get(key);
+    if (!entry) return undefined;
+    if (nowMs - entry.readAtMs > READY_CACHE_MS || entry.groups.length === 0) {
+      this.byQueue.delete(key);
+      return undefined;
+    }
+    return entry.groups.shift();
+  }
+
+  keep(queue: QueueRecord, groups: ReadyGroup[], nowMs: number): void {
+    const key = `${queue.id}#${queue.epoch}`;
+    if (groups.length > 0) this.byQueue.set(key, { readAtMs: nowMs, groups });
+    // A queue with many groups and queues that went quiet: keep the map small.
+    if (this.byQueue.size > 1_000) {
+      for (const [other, entry] of this.byQueue)
+        if (nowMs - entry.readAtMs > READY_CACHE_MS) this.byQueue.delete(other);
+    }
+  }
 }
 
 /** Retention counts from the send, or for a message in a FIFO dead-letter queue from its move there. */
