@@ -6,7 +6,10 @@ export interface BenchOptions {
   readonly windowSeconds: number;
   /** Load before each window that is not measured: connections, JIT and backlog settle. */
   readonly warmupSeconds: number;
-  /** Configuration names to run (`8x8-b10`, `fifo-8x8-b10`), or `standard` / `fifo` for all of a kind. @default - all eight */
+  /**
+   * Configuration names to run (`8x8-b10`, `fifo-8x8-b10`), `standard` / `fifo` for all of a kind, and `dlq` for
+   * the dead-letter measurements. @default - all eight, and the dead-letter measurements
+   */
   readonly only?: readonly string[];
   /** Long-poll wake-up samples. */
   readonly longPollRounds: number;
@@ -22,7 +25,8 @@ export const USAGE = `usage: npm run bench -- [--json] [--seconds N] [--warmup N
   --only NAMES  run only these configurations: 1x1-b1, 1x1-b10, 8x8-b1, 8x8-b10 (Standard queue),
                 fifo-1x1-b1, fifo-1x1-b10, fifo-8x8-b1, fifo-8x8-b10 (FIFO queue, 64 groups; paired with
                 the Standard floor of the same shape, measured for it when that one is not selected),
-                or standard / fifo for all four of a kind
+                or standard / fifo for all four of a kind; dlq = the dead-letter moves and redrive (run
+                by default; with --only, only when named)
   --rounds N    long-poll wake-up samples (default 50; 0 skips the long-poll test)
   --by-action   also split the service's capacity by action under load (AsyncLocalStorage; costs a few % CPU)`;
 

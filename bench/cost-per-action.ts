@@ -53,8 +53,7 @@ export async function measureCostPerAction<M extends Received>(
   const bodies = new BodyFactory();
   await queue.fill(bodies);
 
-  const zero = { writeUnits: 0, readUnits: 0, failedConditionalWrites: 0, calls: 0 };
-  const totals: Record<Action, CapacitySnapshot> = { send: zero, receive: zero, delete: zero };
+  const totals: Record<Action, CapacitySnapshot> = { send: ZERO, receive: ZERO, delete: ZERO };
   const messages: Record<Action, number> = { send: 0, receive: 0, delete: 0 };
   const book = async <T>(
     action: Action,
@@ -87,12 +86,6 @@ export async function measureCostPerAction<M extends Received>(
       );
   }
 
-  const perMessage = (c: CapacitySnapshot, n: number): ActionCost => ({
-    callsPerMessage: c.calls / n,
-    wcuPerMessage: c.writeUnits / n,
-    rcuPerMessage: c.readUnits / n,
-    failedConditionalWritesPerMessage: c.failedConditionalWrites / n,
-  });
   const lifecycles = messages.delete;
   return {
     send: perMessage(totals.send, messages.send),
@@ -111,7 +104,20 @@ export async function measureCostPerAction<M extends Received>(
   };
 }
 
-function add(a: CapacitySnapshot, b: CapacitySnapshot): CapacitySnapshot {
+/** No DynamoDB work: the start of a sum. */
+export const ZERO: CapacitySnapshot = { writeUnits: 0, readUnits: 0, failedConditionalWrites: 0, calls: 0 };
+
+/** `c` divided by the `n` messages it handled. */
+export function perMessage(c: CapacitySnapshot, n: number): ActionCost {
+  return {
+    callsPerMessage: c.calls / n,
+    wcuPerMessage: c.writeUnits / n,
+    rcuPerMessage: c.readUnits / n,
+    failedConditionalWritesPerMessage: c.failedConditionalWrites / n,
+  };
+}
+
+export function add(a: CapacitySnapshot, b: CapacitySnapshot): CapacitySnapshot {
   return {
     writeUnits: a.writeUnits + b.writeUnits,
     readUnits: a.readUnits + b.readUnits,
@@ -120,11 +126,11 @@ function add(a: CapacitySnapshot, b: CapacitySnapshot): CapacitySnapshot {
   };
 }
 
-function subtract(a: CapacitySnapshot, b: CapacitySnapshot): CapacitySnapshot {
+export function subtract(a: CapacitySnapshot, b: CapacitySnapshot): CapacitySnapshot {
   return add(a, scale(b, -1));
 }
 
-function scale(a: CapacitySnapshot, f: number): CapacitySnapshot {
+export function scale(a: CapacitySnapshot, f: number): CapacitySnapshot {
   return {
     writeUnits: a.writeUnits * f,
     readUnits: a.readUnits * f,

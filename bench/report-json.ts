@@ -1,4 +1,5 @@
 import { type BenchReport, roundDeep, runJson, targetChecks } from './report.js';
+import { deadLetterJson } from './report-dead-letter.js';
 import { fifoJson } from './report-fifo.js';
 import { per, round } from './stats.js';
 
@@ -43,6 +44,7 @@ export function toJson(report: BenchReport): unknown {
     fifo: report.fifo ? fifoJson(report.fifo) : null,
     longPoll: report.longPoll ?? null,
     costPerAction: roundDeep(report.costPerAction),
+    deadLetter: report.deadLetter ? deadLetterJson(report.deadLetter) : null,
     machine: report.machine,
     method: report.method,
     totalSeconds: round(report.totalSeconds, 1),

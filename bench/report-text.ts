@@ -1,4 +1,5 @@
 import { type BenchReport, MAX_LONG_POLL_WAKE_P99_MS, perLifecycle, targetChecks } from './report.js';
+import { deadLetterText } from './report-dead-letter.js';
 import { fifoText } from './report-fifo-text.js';
 import { byActionTable, checked, costTable, fixed, latencyTable, row } from './text-table.js';
 
@@ -14,6 +15,7 @@ export function toText(report: BenchReport): string {
       report.costPerAction,
       'DynamoDB work per message by action, one call at a time (no contention), 200-message backlog:',
     ),
+    ...(report.deadLetter ? deadLetterText(report.deadLetter) : []),
     '',
     `Total ${fixed(report.totalSeconds, 0)} s.`,
   ].join('\n');

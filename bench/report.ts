@@ -1,4 +1,5 @@
 import type { LifecycleCost } from './cost-per-action.js';
+import type { DeadLetterResult } from './dead-letter.js';
 import type { LongPollResult } from './long-poll.js';
 import type { Machine } from './machine.js';
 import type { WindowCost } from './probe.js';
@@ -26,6 +27,8 @@ export interface BenchReport {
   readonly costPerAction: Record<string, LifecycleCost>;
   /** The FIFO configurations, when any was selected. @default - none run */
   readonly fifo?: FifoReport;
+  /** Dead-letter moves and redrive, when selected. @default - not measured */
+  readonly deadLetter?: DeadLetterResult;
   readonly totalSeconds: number;
 }
 

@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type BenchOptions, parseArgs, USAGE, UsageError } from './args.js';
 import { type LifecycleCost, measureCostPerAction, standardCostQueue } from './cost-per-action.js';
+import { type DeadLetterResult, measureDeadLetter } from './dead-letter.js';
 import { DUMMY_CREDENTIALS, type LocalDynamo, REGION, startLocalDynamo } from './dynamo-local.js';
 import { type FifoBench, measureFifoCostPerAction, runFifo, warmUpFifo } from './fifo-runs.js';
 import { FIFO_GROUPS } from './fifo-target.js';
@@ -39,6 +40,10 @@ const WARMUP_CONFIGS = CONFIGS.filter((c) => c.consumers > 1);
 
 /** Uncontended lifecycles per batch size for the per-action cost table. */
 const COST_ROUNDS = 30;
+/** Messages moved to a dead-letter queue, one at a time, per kind of queue. */
+const DEAD_LETTER_MOVES = 20;
+/** Messages a move task redrives, per kind of queue. */
+const REDRIVE_MESSAGES = 50;
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
@@ -47,7 +52,11 @@ async function main(): Promise<void> {
     return;
   }
   const options = parseArgs(argv);
-  const { standard: configs, fifo: fifoConfigs } = selectConfigs(options.only);
+  const {
+    standard: configs,
+    fifo: fifoConfigs,
+    deadLetter: measureDeadLetters,
+  } = selectConfigs(options.only);
   if (options.json) {
     // stdout carries exactly one JSON object; anything a dependency logs goes to stderr instead.
     console.log = console.error;
@@ -60,14 +69,19 @@ async function main(): Promise<void> {
   let server: ServerProcess | undefined;
   // Known as soon as it is forked, so that a Ctrl-C while it starts still kills it.
   let serverPid: number | undefined;
+  // The second server process, which runs move tasks for the redrive measurement.
+  let mover: ServerProcess | undefined;
+  let moverPid: number | undefined;
   const killAll = () => {
     if (server) server.killNow();
     else if (serverPid !== undefined) killPid(serverPid);
+    if (mover) mover.killNow();
+    else if (moverPid !== undefined) killPid(moverPid);
     dynamo?.killNow();
   };
   const onSignal = (signal: NodeJS.Signals) => {
     log(
-      `\n${signal}: stopping the server process (pid ${serverPid ?? '-'}) and DynamoDB Local (pid ${dynamo?.pid ?? '-'})`,
+      `\n${signal}: stopping the server process (pid ${serverPid ?? '-'}${moverPid !== undefined ? `, ${moverPid}` : ''}) and DynamoDB Local (pid ${dynamo?.pid ?? '-'})`,
     );
     killAll();
     process.exit(130);
@@ -84,14 +98,10 @@ async function main(): Promise<void> {
     log(`DynamoDB Local pid ${local.pid} at ${local.endpoint}`);
 
     const runId = randomBytes(4).toString('hex');
+    const tableName = `bench-${runId}`;
     log('starting the service in its own process...');
     const service = await startServerProcess(
-      {
-        dynamodbEndpoint: local.endpoint,
-        tableName: `bench-${runId}`,
-        byAction: options.byAction,
-        runMoveTasks: false,
-      },
+      { dynamodbEndpoint: local.endpoint, tableName, byAction: options.byAction, runMoveTasks: false },
       (pid) => {
         serverPid = pid;
       },
@@ -179,6 +189,27 @@ async function main(): Promise<void> {
       const cost = await measureFifoCostPerAction(fifoBench, COST_ROUNDS);
       fifo = { groups: FIFO_GROUPS, runs: fifoRuns, ...cost };
     }
+    let deadLetter: DeadLetterResult | undefined;
+    if (measureDeadLetters) {
+      log('\ndead-letter queues: moves and redrive, uncontended');
+      deadLetter = await measureDeadLetter({
+        service,
+        moveRounds: DEAD_LETTER_MOVES,
+        redriveMessages: REDRIVE_MESSAGES,
+        startMover: async () => {
+          mover = await startServerProcess(
+            { dynamodbEndpoint: local.endpoint, tableName, byAction: false, runMoveTasks: true },
+            (pid) => {
+              moverPid = pid;
+            },
+          );
+          const started = mover;
+          cleanups.push(() => started.stop());
+          log(`  server process pid ${started.pid} at ${started.url}, running move tasks`);
+          return started;
+        },
+      });
+    }
 
     const report: BenchReport = {
       machine: await describeMachine(loadAtStart),
@@ -187,6 +218,7 @@ async function main(): Promise<void> {
       longPoll,
       costPerAction,
       ...(fifo ? { fifo } : {}),
+      ...(deadLetter ? { deadLetter } : {}),
       totalSeconds: (performance.now() - started) / 1000,
     };
     if (options.json) process.stdout.write(`${JSON.stringify(toJson(report), null, 2)}\n`);
@@ -202,22 +234,28 @@ async function main(): Promise<void> {
   }
 }
 
-/** `--only` names configurations, or `standard` / `fifo` for all of one kind. */
+/** `--only` names configurations, `standard` / `fifo` for all of one kind, and `dlq`. */
 function selectConfigs(only: readonly string[] | undefined): {
   standard: readonly BenchConfig[];
   fifo: readonly BenchConfig[];
+  deadLetter: boolean;
 } {
-  if (!only) return { standard: CONFIGS, fifo: FIFO_CONFIGS };
+  if (!only) return { standard: CONFIGS, fifo: FIFO_CONFIGS, deadLetter: true };
   const known = [...CONFIGS, ...FIFO_CONFIGS].map((c) => c.name);
-  const unknown = only.filter((name) => !known.includes(name) && name !== 'standard' && name !== 'fifo');
+  const groups = ['standard', 'fifo', 'dlq'];
+  const unknown = only.filter((name) => !known.includes(name) && !groups.includes(name));
   if (unknown.length) {
     throw new UsageError(
-      `unknown configuration ${unknown.join(', ')}; known: standard, fifo, ${known.join(', ')}`,
+      `unknown configuration ${unknown.join(', ')}; known: ${groups.join(', ')}, ${known.join(', ')}`,
     );
   }
   const pick = (configs: readonly BenchConfig[], kind: string) =>
     configs.filter((c) => only.includes(kind) || only.includes(c.name));
-  return { standard: pick(CONFIGS, 'standard'), fifo: pick(FIFO_CONFIGS, 'fifo') };
+  return {
+    standard: pick(CONFIGS, 'standard'),
+    fifo: pick(FIFO_CONFIGS, 'fifo'),
+    deadLetter: only.includes('dlq'),
+  };
 }
 
 function killPid(pid: number): void {
@@ -252,6 +290,8 @@ function describeMethod(options: BenchOptions): Record<string, unknown> {
     fifo: `FIFO queue, ${FIFO_GROUPS} groups: each send call puts its B messages into one random group (explicit deduplication ids); receive B with MessageGroupId and SequenceNumber; compared with the Standard floor of the same shape; order and group locks checked over the whole run (bench/fifo-checker.ts)`,
     splitByAction: options.byAction ? 'AsyncLocalStorage in the server process' : false,
     longPollWake: 'send start -> receive returned (send done -> receive returned also given)',
+    deadLetter:
+      'uncontended; source queues with maxReceiveCount 1 and VisibilityTimeout 0. Move: the receive that moves a message minus an empty receive of the same queue, on the main server. Redrive: a second server process with the move task runner on (same table) runs a task with no rate and no destination; its meter from StartMessageMoveTask to COMPLETED (ListMessageMoveTasks every 200 ms), minus those list calls (each metered alone after the task) and the idle polling (rate metered for 15 s before)',
   };
 }
 
