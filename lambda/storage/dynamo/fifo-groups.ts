@@ -150,6 +150,8 @@ function namesFor(...expressions: string[]): Names {
  */
 export class FifoGroups {
   private readonly readyGroups = new ReadyGroupCache();
+  /** The last sequence number this process issued in a group by moving a message there. */
+  private readonly movedSequences = new Map<string, bigint>();
 
   constructor(private readonly db: Db) {}
 
@@ -608,13 +610,15 @@ export class FifoGroups {
     message: (pk: string, sk: string) => MessageItem,
   ): Promise<boolean> {
     const sourceUpdate = 'SET #ack = :ack, #lv = #lv + :one REMOVE #rc.#s, #fr.#s ADD #n :minusOne';
+    const destinationPk = groupPartition(destination.id, destination.epoch, groupId);
+    // Moves into one group in the same millisecond (a redrive step, a receive moving several) continue the
+    // sequence numbers this process issued there, instead of colliding on the group's `last` and retrying.
+    const issued = this.movedSequences.get(destinationPk);
     let sequence = BigInt(nowMs) * 10_000_000n;
+    if (issued !== undefined && issued >= sequence) sequence = issued + 1n;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const destinationSeq = formatSequence(sequence);
-      const moved = message(
-        groupPartition(destination.id, destination.epoch, groupId),
-        groupMessageSortKey(destinationSeq),
-      );
+      const moved = message(destinationPk, groupMessageSortKey(destinationSeq));
       const reasons = await this.db.transactWrite([
         {
           Update: {
@@ -636,7 +640,11 @@ export class FifoGroups {
           }),
         },
       ]);
-      if (!reasons) return true;
+      if (!reasons) {
+        if (this.movedSequences.size >= 10_000) this.movedSequences.clear();
+        this.movedSequences.set(destinationPk, sequence);
+        return true;
+      }
       if (reasons[0]?.code === 'ConditionalCheckFailed') return false;
       const last = (reasons[2]?.item as GroupItem | undefined)?.last;
       if (last !== undefined && BigInt(last) >= sequence) sequence = BigInt(last) + 1n;
