@@ -1,0 +1,88 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { readConfig } from '../config.js';
+import { createService, type Service } from '../create-service.js';
+import type { HttpRequest } from '../protocol/http.js';
+
+/**
+ * How long before the Lambda's deadline a long poll stops waiting: enough for its last DynamoDB read, the
+ * response encoding and API Gateway's hand-back, so the client gets an empty answer rather than a timeout.
+ */
+export const LONG_POLL_MARGIN_MS = 2_000;
+
+/** The part of the Lambda context the entry reads. */
+export type LambdaContext = Pick<Context, 'getRemainingTimeInMillis'>;
+
+/** An API Gateway HTTP API (payload format 2.0) Lambda proxy handler. */
+export type LambdaHandler = (
+  event: APIGatewayProxyEventV2,
+  context: LambdaContext,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** How {@link createLambdaHandler} builds its service and times its long polls. */
+export interface LambdaHandlerOptions {
+  /**
+   * Builds the service on the first invocation; the container reuses it for every later one.
+   * @default - `createService(readConfig(), { ensureTable: false, runMoveTasks: false })`: the stack creates the
+   *   table, and a frozen container cannot run move tasks in the background
+   */
+  readonly createService?: () => Promise<Service>;
+  /** @default LONG_POLL_MARGIN_MS */
+  readonly longPollMarginMs?: number;
+}
+
+/** Creates an API Gateway HTTP API handler around the shared request handler; nothing SQS-specific happens here. */
+export function createLambdaHandler(options: LambdaHandlerOptions = {}): LambdaHandler {
+  const startService =
+    options.createService ?? (() => createService(readConfig(), { ensureTable: false, runMoveTasks: false }));
+  const marginMs = options.longPollMarginMs ?? LONG_POLL_MARGIN_MS;
+  let service: Promise<Service> | undefined;
+  return async (event, context) => {
+    if (service === undefined) {
+      // A failed start (e.g. DynamoDB unreachable) is retried by the next invocation instead of being cached.
+      service = startService().catch((error: unknown) => {
+        service = undefined;
+        throw error;
+      });
+    }
+    const { handler } = await service;
+    const deadline = new AbortController();
+    const timer = setTimeout(
+      () => deadline.abort(),
+      Math.max(0, context.getRemainingTimeInMillis() - marginMs),
+    );
+    try {
+      const response = await handler(toHttpRequest(event), { signal: deadline.signal });
+      // SQS answers (JSON and XML) are always text, so the body never needs base64.
+      return {
+        statusCode: response.status,
+        headers: { ...response.headers },
+        body: response.body,
+        isBase64Encoded: false,
+      };
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
+
+/** The function's entry point (`lambda/entries/lambda.handler`): one service per container, built on first use. */
+export const handler: LambdaHandler = createLambdaHandler();
+
+/** Turns a payload 2.0 event back into the request the client sent. */
+export function toHttpRequest(event: APIGatewayProxyEventV2): HttpRequest {
+  const headers: Record<string, string | undefined> = { ...event.headers };
+  // Payload 2.0 moves Cookie headers out of `headers`; SQS ignores them, but the request stays as it was sent.
+  if (event.cookies !== undefined && event.cookies.length > 0) headers.cookie = event.cookies.join('; ');
+  // Queue URLs are built from Host and X-Forwarded-Proto (see queue-url.ts): the domain the client called,
+  // custom or execute-api, over HTTPS, the only scheme an HTTP API serves.
+  headers.host ??= event.requestContext.domainName;
+  headers['x-forwarded-proto'] ??= 'https';
+  const body = event.body ?? '';
+  return {
+    method: event.requestContext.http.method.toUpperCase(),
+    path: event.rawPath,
+    query: event.rawQueryString,
+    headers,
+    body: event.isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body,
+  };
+}
