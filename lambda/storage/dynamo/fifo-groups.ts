@@ -261,11 +261,7 @@ export class FifoGroups {
    * timeout ran out, deletes nothing and answers `expired` (SQS fails such a delete on FIFO queues).
    */
   async delete(receipts: readonly GroupReceipt[], nowMs: number): Promise<Map<GroupReceipt, DeleteOutcome>> {
-    const byGroup = new Map<string, GroupReceipt[]>();
-    for (const receipt of receipts) {
-      const pk = groupPartition(receipt.queueId, receipt.epoch, receipt.groupId);
-      byGroup.set(pk, [...(byGroup.get(pk) ?? []), receipt]);
-    }
+    const byGroup = receiptsByGroup(receipts);
     const outcomes = new Map<GroupReceipt, DeleteOutcome>();
     await Promise.all(
       [...byGroup].map(async ([pk, group]) => {
@@ -451,13 +447,8 @@ export class FifoGroups {
   ): Promise<ClaimedMessage<GroupReceipt>[]> {
     let group = ready;
     const { nowMs } = request;
-    const out = await this.db.query({
-      KeyConditionExpression: 'pk = :pk AND sk > :after',
-      ExpressionAttributeValues: { ':pk': group.pk, ':after': groupMessageSortKey(group.ack) },
-      ConsistentRead: true,
-      Limit: want,
-    });
-    const items = (out.Items ?? []) as MessageItem[];
+    const read = await this.messagesAfter(group, want);
+    const items = [...read];
     // Messages received as often as the redrive policy allows go to the dead-letter queue, oldest first.
     while (
       request.deadLetter &&
@@ -497,7 +488,7 @@ export class FifoGroups {
     if (taken.length === 0) {
       if (delayedUntil !== undefined) await this.release(group, ack, expired, delayedUntil);
       else if (expired.length > 0) await this.release(group, ack, expired, nowMs);
-      else if (items.length === 0 && (out.Items ?? []).length === 0) await this.retireIfEmpty(group);
+      else if (items.length === 0 && read.length === 0) await this.retireIfEmpty(group);
       return [];
     }
     const receiveId = randomBytes(9).toString('base64url');
@@ -521,10 +512,7 @@ export class FifoGroups {
       sets.push(`#rc.#s${k} = if_not_exists(#rc.#s${k}, :zeroCount) + :one`);
       sets.push(`#fr.#s${k} = if_not_exists(#fr.#s${k}, :now)`);
     });
-    const removes = expired.flatMap((seq, k) => {
-      names[`#x${k}`] = seq;
-      return [`#rc.#x${k}`, `#fr.#x${k}`];
-    });
+    const removes = forgetReceives(expired, names);
     const update = `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''} ADD #n :expired`;
     const updated = await this.db.update({
       Key: { pk: group.pk, sk: GROUP_SORT_KEY },
@@ -694,13 +682,7 @@ export class FifoGroups {
     let group = ready;
     for (;;) {
       if (result.moved >= request.max) return false;
-      const out = await this.db.query({
-        KeyConditionExpression: 'pk = :pk AND sk > :after',
-        ExpressionAttributeValues: { ':pk': group.pk, ':after': groupMessageSortKey(group.ack) },
-        ConsistentRead: true,
-        Limit: Math.min(10, request.max - result.moved),
-      });
-      const items = (out.Items ?? []) as MessageItem[];
+      const items = await this.messagesAfter(group, Math.min(10, request.max - result.moved));
       if (items.length === 0) return true;
       for (const item of items) {
         if (isExpiredIn(item, { retentionMs: request.retentionMs, nowMs }) || item.va > nowMs) return true;
@@ -748,13 +730,21 @@ export class FifoGroups {
     );
   }
 
+  /** A group's undeleted messages after its acknowledged prefix, oldest first, read strongly. */
+  private async messagesAfter(group: ReadyGroup, limit: number): Promise<MessageItem[]> {
+    const out = await this.db.query({
+      KeyConditionExpression: 'pk = :pk AND sk > :after',
+      ExpressionAttributeValues: { ':pk': group.pk, ':after': groupMessageSortKey(group.ack) },
+      ConsistentRead: true,
+      Limit: limit,
+    });
+    return (out.Items ?? []) as MessageItem[];
+  }
+
   /** Moves the group's acknowledged prefix over expired messages; nobody can claim it before `readyAtMs`. */
   private async release(group: ReadyGroup, ack: string, expired: string[], readyAtMs: number): Promise<void> {
     const names: Record<string, string> = {};
-    const removes = expired.flatMap((seq, k) => {
-      names[`#x${k}`] = seq;
-      return [`#rc.#x${k}`, `#fr.#x${k}`];
-    });
+    const removes = forgetReceives(expired, names);
     const update = `SET #gsk = :ready, #ack = :ack, #lv = #lv + :one${removes.length ? ` REMOVE ${removes.join(', ')}` : ''} ADD #n :expired`;
     await this.db.update({
       Key: { pk: group.pk, sk: GROUP_SORT_KEY },
@@ -780,13 +770,7 @@ export class FifoGroups {
     const current = (await this.db.get({ Key: key, ConsistentRead: true })) as GroupItem | undefined;
     if (!current || current.lv !== group.lv) return;
     // Read again after reading `last`: every message up to `last` was written before it.
-    const after = await this.db.query({
-      KeyConditionExpression: 'pk = :pk AND sk > :after',
-      ExpressionAttributeValues: { ':pk': group.pk, ':after': groupMessageSortKey(group.ack) },
-      ConsistentRead: true,
-      Limit: 1,
-    });
-    if ((after.Items ?? []).length > 0) return;
+    if ((await this.messagesAfter(group, 1)).length > 0) return;
     const update = 'SET #ack = :last, #n = :zeroCount, #lv = #lv + :one REMOVE #gsk, #held, #rc, #fr';
     await this.db.update({
       Key: key,
@@ -831,10 +815,7 @@ export class FifoGroups {
       }
       const removedItems = [...deleted].filter((seq) => seq > ack);
       const names: Record<string, string> = {};
-      const removes = [...deleted].flatMap((seq, k) => {
-        names[`#d${k}`] = seq;
-        return [`#rc.#d${k}`, `#fr.#d${k}`];
-      });
+      const removes = forgetReceives([...deleted], names);
       const values: Record<string, unknown> = {
         ':ack': ack,
         ':one': 1,
@@ -894,11 +875,7 @@ export class FifoGroups {
     const sequences = new Set(receipts.filter((r) => r.receiveId === receiveId).map((r) => r.sequenceNumber));
     if (!lock || sequences.size !== lock.size || sequences.size !== receipts.length) return false;
     const names: Record<string, string> = {};
-    const removes = ['#held'];
-    [...sequences].forEach((seq, k) => {
-      names[`#d${k}`] = seq;
-      removes.push(`#rc.#d${k}`, `#fr.#d${k}`);
-    });
+    const removes = ['#held', ...forgetReceives([...sequences], names)];
     const values: Record<string, unknown> = {
       ':ack': lock.last,
       ':one': 1,
@@ -941,12 +918,9 @@ export class FifoGroups {
       ConsistentRead: true,
     })) as AttemptItem | undefined;
     if (!attempt || attempt.exp <= request.nowMs || attempt.r.length === 0) return undefined;
-    const byGroup = new Map<string, GroupReceipt[]>();
-    for (const receipt of attempt.r) {
-      if (receipt.queueId !== request.queue.id || receipt.epoch !== request.queue.epoch) return undefined;
-      const pk = groupPartition(receipt.queueId, receipt.epoch, receipt.groupId);
-      byGroup.set(pk, [...(byGroup.get(pk) ?? []), receipt]);
-    }
+    if (attempt.r.some((r) => r.queueId !== request.queue.id || r.epoch !== request.queue.epoch))
+      return undefined;
+    const byGroup = receiptsByGroup(attempt.r);
     const lease = request.nowMs + request.visibilityTimeoutMs;
     const groups = new Map<string, GroupItem>();
     for (const [pk, receipts] of byGroup) {
@@ -1099,6 +1073,26 @@ function isExpiredIn(item: MessageItem, request: { retentionMs: number; nowMs: n
 function isDeadIn(group: ReadyGroup, item: MessageItem, request: ReceiveRequest): boolean {
   const count = group.rc?.[sequenceOfSortKey(item.sk)] ?? 0;
   return request.deadLetter !== undefined && count >= request.deadLetter.maxReceiveCount;
+}
+
+/**
+ * REMOVE paths for the receive counts and first-receive times of messages that are gone; their sequence
+ * numbers are added to `names` as `#f0`, `#f1`, ….
+ */
+function forgetReceives(sequences: readonly string[], names: Record<string, string>): string[] {
+  return sequences.flatMap((seq, k) => {
+    names[`#f${k}`] = seq;
+    return [`#rc.#f${k}`, `#fr.#f${k}`];
+  });
+}
+
+function receiptsByGroup(receipts: readonly GroupReceipt[]): Map<string, GroupReceipt[]> {
+  const byGroup = new Map<string, GroupReceipt[]>();
+  for (const receipt of receipts) {
+    const pk = groupPartition(receipt.queueId, receipt.epoch, receipt.groupId);
+    byGroup.set(pk, [...(byGroup.get(pk) ?? []), receipt]);
+  }
+  return byGroup;
 }
 
 /** A lock lasts until the last of its messages becomes visible again. */
