@@ -25,12 +25,16 @@ export function createRequestHandler(engine: SqsEngine): RequestHandler {
     const json = isJsonRequest(request);
     const call: CallInfo = { requestId, action: undefined };
     try {
-      return json
+      const response = json
         ? await handleJson(request, engine, context, call)
         : await handleQuery(request, engine, context, call);
+      return { ...response, summary: { requestId, action: call.action } };
     } catch (error) {
       const sqsError = toSqsError(error, call);
-      return json ? jsonErrorResponse(requestId, sqsError) : queryErrorResponse(requestId, sqsError);
+      const response = json
+        ? jsonErrorResponse(requestId, sqsError)
+        : queryErrorResponse(requestId, sqsError);
+      return { ...response, summary: { requestId, action: call.action, errorCode: sqsError.code } };
     }
   };
 }

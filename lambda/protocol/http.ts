@@ -16,6 +16,22 @@ export interface HttpResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
+  /** What the request was, for the entry's log line; never sent to the client. */
+  readonly summary?: RequestSummary;
+}
+
+/** One request as a log line describes it: no bodies, no secrets. */
+export interface RequestSummary {
+  /** The `x-amzn-RequestId` the client was given. */
+  readonly requestId: string;
+  /** The action as the client named it, once it was read. */
+  readonly action?: string;
+  /** The queue the request named, when it named one. */
+  readonly queueName?: string;
+  /** The access key that signed the request, once its signature was verified. */
+  readonly accessKeyId?: string;
+  /** The error code answered, e.g. `QueueDoesNotExist`; absent on success. */
+  readonly errorCode?: string;
 }
 
 /** The one shared request handler: both entries (node:http and API Gateway) wrap a function of this type. */
