@@ -1,5 +1,6 @@
 /**
- * Every error the service can answer with, named by SQS's own JSON error shape (the `__type` suffix).
+ * Every error the service can answer with, named by SQS's own JSON error shape (the `__type` suffix); the
+ * signature errors of lambda/auth are named by the code AWS gives them on both wires (`SignatureDoesNotMatch`).
  * Only `protocol/wire-errors.ts` knows their HTTP statuses and legacy Query codes.
  */
 export const SQS_ERROR_CODES = [
@@ -7,12 +8,14 @@ export const SQS_ERROR_CODES = [
   'BatchEntryIdsNotDistinct',
   'BatchRequestTooLong',
   'EmptyBatchRequest',
+  'IncompleteSignature',
   'InternalError',
   'InvalidAction',
   'InvalidAddress',
   'InvalidAttributeName',
   'InvalidAttributeValue',
   'InvalidBatchEntryId',
+  'InvalidClientTokenId',
   'InvalidIdFormat',
   'InvalidMessageContents',
   'InvalidParameterValue',
@@ -20,6 +23,7 @@ export const SQS_ERROR_CODES = [
   'MalformedRequest',
   'MessageNotInflight',
   'MissingAction',
+  'MissingAuthenticationToken',
   'MissingParameter',
   'OverLimit',
   'PurgeQueueInProgress',
@@ -27,8 +31,10 @@ export const SQS_ERROR_CODES = [
   'QueueDoesNotExist',
   'QueueNameExists',
   'ReceiptHandleIsInvalid',
+  'RequestExpired',
   'RequestThrottled',
   'ResourceNotFoundException',
+  'SignatureDoesNotMatch',
   'TooManyEntriesInBatchRequest',
   'UnsupportedOperation',
 ] as const;

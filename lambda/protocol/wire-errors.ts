@@ -33,6 +33,9 @@ function common(shape: string, status: number, queryCode: string): WireError {
  * Every error code's status, JSON type and Query code: a Record, so a new code without a row does not compile.
  * Modeled rows follow the `awsQueryError` traits of `@aws-sdk/client-sqs` and the legacy Query model; common
  * rows follow the `__type` values and `x-amzn-query-error` codes AWS answers with for errors outside the model.
+ * The signature errors' statuses are the AWS Common Errors reference's; their Coral shapes (and AccessDenied's
+ * 403) match recorded SQS JSON answers. SDKs name these exceptions after the Query code, which
+ * `x-amzn-query-error` carries.
  */
 const WIRE_ERRORS: Readonly<Record<SqsErrorCode, WireError>> = {
   AccessDenied: common('AccessDeniedException', 403, 'AccessDenied'),
@@ -43,12 +46,14 @@ const WIRE_ERRORS: Readonly<Record<SqsErrorCode, WireError>> = {
   ),
   BatchRequestTooLong: modeled('BatchRequestTooLong', 400, 'AWS.SimpleQueueService.BatchRequestTooLong'),
   EmptyBatchRequest: modeled('EmptyBatchRequest', 400, 'AWS.SimpleQueueService.EmptyBatchRequest'),
+  IncompleteSignature: common('IncompleteSignatureException', 400, 'IncompleteSignature'),
   InternalError: { ...common('InternalFailure', 500, 'InternalError'), fault: 'Receiver' },
   InvalidAction: common('UnknownOperationException', 400, 'InvalidAction'),
   InvalidAddress: modeled('InvalidAddress', 404),
   InvalidAttributeName: modeled('InvalidAttributeName', 400),
   InvalidAttributeValue: modeled('InvalidAttributeValue', 400),
   InvalidBatchEntryId: modeled('InvalidBatchEntryId', 400, 'AWS.SimpleQueueService.InvalidBatchEntryId'),
+  InvalidClientTokenId: common('UnrecognizedClientException', 403, 'InvalidClientTokenId'),
   InvalidIdFormat: modeled('InvalidIdFormat', 400),
   InvalidMessageContents: modeled('InvalidMessageContents', 400),
   InvalidParameterValue: common('InvalidParameterValueException', 400, 'InvalidParameterValue'),
@@ -56,6 +61,11 @@ const WIRE_ERRORS: Readonly<Record<SqsErrorCode, WireError>> = {
   MalformedRequest: common('SerializationException', 400, 'MalformedInput'),
   MessageNotInflight: modeled('MessageNotInflight', 400, 'AWS.SimpleQueueService.MessageNotInflight'),
   MissingAction: common('UnknownOperationException', 400, 'MissingAction'),
+  MissingAuthenticationToken: common(
+    'MissingAuthenticationTokenException',
+    403,
+    'MissingAuthenticationToken',
+  ),
   MissingParameter: common('MissingRequiredParameterException', 400, 'MissingParameter'),
   OverLimit: modeled('OverLimit', 403),
   PurgeQueueInProgress: modeled('PurgeQueueInProgress', 403, 'AWS.SimpleQueueService.PurgeQueueInProgress'),
@@ -66,8 +76,11 @@ const WIRE_ERRORS: Readonly<Record<SqsErrorCode, WireError>> = {
   },
   QueueNameExists: modeled('QueueNameExists', 400, 'QueueAlreadyExists'),
   ReceiptHandleIsInvalid: modeled('ReceiptHandleIsInvalid', 404),
+  // Coral raises a signature outside its time window as InvalidSignatureException ("Signature expired: ...").
+  RequestExpired: common('InvalidSignatureException', 400, 'RequestExpired'),
   RequestThrottled: modeled('RequestThrottled', 403),
   ResourceNotFoundException: modeled('ResourceNotFoundException', 404),
+  SignatureDoesNotMatch: common('InvalidSignatureException', 403, 'SignatureDoesNotMatch'),
   TooManyEntriesInBatchRequest: modeled(
     'TooManyEntriesInBatchRequest',
     400,
