@@ -1,8 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Config } from './config.js';
+import type { QueueActivity } from './engine/activity.js';
 import { systemClock } from './engine/clock.js';
 import { MoveTaskRunner } from './engine/move-task-runner.js';
 import { QueueEngine } from './engine/queue-engine.js';
+import { QueueGauges } from './engine/queue-gauges.js';
 import { ReceiptHandleCodec } from './engine/receipt-handle.js';
 import type { SqsEngine } from './engine/types.js';
 import { createRequestHandler } from './protocol/handle-request.js';
@@ -22,6 +24,8 @@ export interface Service {
    * scheduled function calls its `runOnce` instead.
    */
   readonly moveTaskRunner: MoveTaskRunner;
+  /** Measures every queue's depth and oldest message, for the background job's gauges. */
+  readonly gauges: QueueGauges;
   /** Stops the move task runner (releasing its tasks for another process), then releases the DynamoDB client. */
   close(): Promise<void>;
 }
@@ -35,6 +39,8 @@ export interface CreateServiceOptions {
    *   `moveTaskRunner.runOnce` from a schedule
    */
   readonly runMoveTasks?: boolean;
+  /** Told what each message action did to which queue (the Lambda entry's metrics). @default - nothing is told */
+  readonly metrics?: QueueActivity;
 }
 
 /** Wires config, DynamoDB client, store and engine into the shared request handler. */
@@ -62,6 +68,7 @@ export async function createService(config: Config, options: CreateServiceOption
     accountId: config.accountId,
     region: config.region,
     ...(config.shards ? { shards: config.shards } : {}),
+    ...(options.metrics ? { activity: options.metrics } : {}),
   });
   if (options.runMoveTasks ?? true) moveTaskRunner.start();
   return {
@@ -69,6 +76,7 @@ export async function createService(config: Config, options: CreateServiceOption
     engine,
     meter,
     moveTaskRunner,
+    gauges: new QueueGauges({ store, clock: systemClock }),
     close: async () => {
       await moveTaskRunner.stop();
       client.destroy();

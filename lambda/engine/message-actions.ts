@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ClaimedMessage, DeadLetterTarget, NewMessage, QueueRecord, Store } from '../storage/store.js';
 import { VISIBILITY_CHANGE } from '../storage/store.js';
+import type { QueueActivity } from './activity.js';
 import { failedEntry, validateBatch } from './batch.js';
 import type { Clock } from './clock.js';
 import { invalidParameter, ReceiptHandleIsInvalid, SqsError } from './errors.js';
@@ -56,6 +57,7 @@ export interface MessageActionsOptions {
   readonly accountId: string;
   readonly region: string;
   readonly pollIntervalMs: number;
+  readonly activity: QueueActivity;
 }
 
 /** The message half of the engine: send, receive, delete and change visibility, single and batched. */
@@ -69,6 +71,7 @@ export abstract class MessageActions {
   readonly region: string;
   private readonly pollIntervalMs: number;
   private readonly fairScheduler: FairScheduler;
+  private readonly activity: QueueActivity;
 
   constructor(options: MessageActionsOptions) {
     this.store = options.store;
@@ -79,6 +82,7 @@ export abstract class MessageActions {
     this.region = options.region;
     this.pollIntervalMs = options.pollIntervalMs;
     this.fairScheduler = new FairScheduler({ clock: options.clock });
+    this.activity = options.activity;
   }
 
   async sendMessage(input: SendMessageInput): Promise<SendMessageResult> {
@@ -130,28 +134,41 @@ export abstract class MessageActions {
       ? receiveAttemptId(input.receiveRequestAttemptId)
       : undefined;
     const deadlineMs = this.clock.nowMs() + secondsToMs(waitTimeSeconds);
-    for (;;) {
-      const deadLetter = await this.deadLetterTargetOf(queue);
-      const nowMs = this.clock.nowMs();
-      const claimed = await this.store.receiveMessages({
-        queue,
-        maxMessages,
-        visibilityTimeoutMs: secondsToMs(visibilityTimeout),
-        nowMs,
-        retentionMs: this.retentionMs(queue),
-        ...(attemptId !== undefined ? { attemptId } : {}),
-        ...(deadLetter !== undefined ? { deadLetter } : {}),
-      });
-      if (claimed.length > 0) {
-        return {
-          messages: claimed.map((m) => this.toReceived(m, systemNames, input.messageAttributeNames ?? [])),
-        };
+    let movedToDeadLetter = 0;
+    const onMovedToDeadLetter = () => {
+      movedToDeadLetter++;
+    };
+    try {
+      for (;;) {
+        const deadLetter = await this.deadLetterTargetOf(queue);
+        const nowMs = this.clock.nowMs();
+        const claimed = await this.store.receiveMessages({
+          queue,
+          maxMessages,
+          visibilityTimeoutMs: secondsToMs(visibilityTimeout),
+          nowMs,
+          retentionMs: this.retentionMs(queue),
+          ...(attemptId !== undefined ? { attemptId } : {}),
+          ...(deadLetter !== undefined ? { deadLetter, onMovedToDeadLetter } : {}),
+        });
+        if (claimed.length > 0) {
+          this.activity.messagesReceived(queue.name, claimed.length);
+          return {
+            messages: claimed.map((m) => this.toReceived(m, systemNames, input.messageAttributeNames ?? [])),
+          };
+        }
+        const leftMs = deadlineMs - this.clock.nowMs();
+        if (leftMs <= 0 || input.signal?.aborted) {
+          this.activity.messagesReceived(queue.name, 0);
+          return { messages: [] };
+        }
+        await this.arrivals.wait(queue.id, Math.min(leftMs, this.pollIntervalMs), input.signal);
+        // A purge or a change of attributes during a long poll applies to its next read.
+        queue = await this.directory.get(input.queueName);
       }
-      const leftMs = deadlineMs - this.clock.nowMs();
-      if (leftMs <= 0 || input.signal?.aborted) return { messages: [] };
-      await this.arrivals.wait(queue.id, Math.min(leftMs, this.pollIntervalMs), input.signal);
-      // A purge or a change of attributes during a long poll applies to its next read.
-      queue = await this.directory.get(input.queueName);
+    } finally {
+      // Moves are reported even when the receive then fails: they happened.
+      if (movedToDeadLetter > 0) this.activity.messagesMovedToDeadLetterQueue(queue.name, movedToDeadLetter);
     }
   }
 
@@ -162,6 +179,7 @@ export abstract class MessageActions {
       this.clock.nowMs(),
     );
     if (outcome === 'expired') throw receiptExpired(input.receiptHandle);
+    this.activity.messagesDeleted(queue.name, 1);
   }
 
   async deleteMessageBatch(input: DeleteMessageBatchInput): Promise<BatchResult<BatchEntry>> {
@@ -187,6 +205,7 @@ export abstract class MessageActions {
       if (outcomes[i] === 'expired') failed.push(failedEntry(entry.id, receiptExpired(entry.receiptHandle)));
       else successful.push({ id: entry.id });
     });
+    if (successful.length > 0) this.activity.messagesDeleted(queue.name, successful.length);
     return { successful, failed };
   }
 
@@ -267,6 +286,9 @@ export abstract class MessageActions {
     });
     const sent = await this.store.putMessages(queue, stored);
     if (stored.some((m) => m.visibleAtMs <= nowMs)) this.arrivals.notify(queue.id);
+    // A FIFO duplicate answers with the original's MessageId: only messages stored under their own id were added.
+    const added = messages.filter((_, i) => sent[i]?.messageId === stored[i]?.messageId);
+    if (added.length > 0) this.activity.messagesSent(queue.name, added.map(messageSize));
     return stored.map(({ content }, i) => ({
       messageId: (sent[i] as (typeof sent)[number]).messageId,
       md5OfMessageBody: md5OfBody(content.body),

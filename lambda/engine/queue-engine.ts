@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { QueueRecord, Store } from '../storage/store.js';
+import { NO_ACTIVITY, type QueueActivity } from './activity.js';
 import type { Clock } from './clock.js';
 import { findDeadLetterSources } from './dead-letter-sources.js';
 import { InvalidParameterValue, invalidParameter, QueueDoesNotExist, SqsError } from './errors.js';
@@ -60,6 +61,8 @@ export interface QueueEngineOptions {
    * @default - nothing is called; runners find the change at their next poll
    */
   readonly onMoveTaskChange?: () => void;
+  /** Told what each message action did to which queue, for metrics. @default - nothing is told */
+  readonly activity?: QueueActivity;
 }
 
 /** SQS semantics for Standard and FIFO queues: every action of `SqsEngine`, on any `Store`. */
@@ -70,7 +73,12 @@ export class QueueEngine extends MessageActions implements SqsEngine {
 
   constructor(options: QueueEngineOptions) {
     const directory = new QueueDirectory(options.store, options.clock);
-    super({ ...options, directory, pollIntervalMs: options.pollIntervalMs ?? 500 });
+    super({
+      ...options,
+      directory,
+      pollIntervalMs: options.pollIntervalMs ?? 500,
+      activity: options.activity ?? NO_ACTIVITY,
+    });
     this.accountId = options.accountId;
     this.shards = options.shards ?? 4;
     this.moveTasks = new MoveTasks({

@@ -85,6 +85,11 @@ export interface ReceiveRequest {
    * of being returned. @default - the queue has no dead-letter queue
    */
   readonly deadLetter?: DeadLetterTarget;
+  /**
+   * Called once for each message this receive moved to the dead-letter queue, after the move is written.
+   * @default - nothing is told
+   */
+  readonly onMovedToDeadLetter?: () => void;
 }
 
 export interface ClaimedMessage<R extends AnyReceipt = Receipt> {
@@ -145,6 +150,12 @@ export interface MessageCounts {
   readonly visible: number;
   readonly inflight: number;
   readonly delayed: number;
+  /**
+   * When the oldest message counted entered the queue (epoch ms): its send, or its move into this dead-letter
+   * queue. Standard queues leave out messages received 3 times or more while others remain, as SQS does.
+   * @default - the queue holds no message, or `withOldest` was not asked
+   */
+  readonly oldestMs?: number;
 }
 
 export interface QueueListPage {
@@ -195,7 +206,16 @@ export interface Store {
    */
   deleteMessages(receipts: readonly AnyReceipt[], nowMs: number): Promise<DeleteOutcome[]>;
   changeVisibility(receipt: AnyReceipt, visibleAtMs: number, nowMs: number): Promise<VisibilityChange>;
-  countMessages(queue: QueueRecord, nowMs: number, retentionMs: number): Promise<MessageCounts>;
+  /**
+   * Counts the queue's messages by state; with `withOldest`, also finds when the oldest entered the queue (free
+   * for Standard queues, one small read per message group whose head was never received for FIFO queues).
+   */
+  countMessages(
+    queue: QueueRecord,
+    nowMs: number,
+    retentionMs: number,
+    options?: { readonly withOldest?: boolean },
+  ): Promise<MessageCounts>;
   /**
    * Moves up to `max` receivable messages of a dead-letter queue, each atomically (gone from it and in its
    * destination, never both, never neither), as new messages: new MessageId, sent now, never received.

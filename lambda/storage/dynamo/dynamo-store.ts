@@ -110,10 +110,17 @@ export class DynamoStore implements Store {
     return isFifoRecord(request.source) ? this.groups.redrive(request) : this.timeline.redrive(request);
   }
 
-  countMessages(queue: QueueRecord, nowMs: number, retentionMs: number): Promise<MessageCounts> {
-    return isFifoRecord(queue)
-      ? this.groups.count(queue, nowMs)
-      : this.timeline.count(queue, nowMs, retentionMs);
+  async countMessages(
+    queue: QueueRecord,
+    nowMs: number,
+    retentionMs: number,
+    options: { readonly withOldest?: boolean } = {},
+  ): Promise<MessageCounts> {
+    if (isFifoRecord(queue)) return this.groups.count(queue, nowMs, options.withOldest ?? false);
+    const counts = await this.timeline.count(queue, nowMs, retentionMs);
+    if (options.withOldest) return counts;
+    const { oldestMs: _notAsked, ...rest } = counts;
+    return rest;
   }
 
   listQueueRecords(options: { limit: number; afterName?: string }): Promise<QueueRecordPage> {

@@ -298,11 +298,15 @@ export class FifoGroups {
     throw new Error('FIFO ChangeMessageVisibility: too much contention on the message group');
   }
 
-  /** Counts from the group items of the groups in the ready index: O(groups with messages) reads. */
-  async count(queue: QueueRecord, nowMs: number): Promise<MessageCounts> {
+  /**
+   * Counts from the group items of the groups in the ready index: O(groups with messages) reads. With
+   * `withOldest`, also the oldest message's sequence number, which starts with the time it entered the queue.
+   */
+  async count(queue: QueueRecord, nowMs: number, withOldest: boolean): Promise<MessageCounts> {
     let visible = 0;
     let inflight = 0;
     let delayed = 0;
+    let oldest: string | undefined;
     for (const shard of range(queue.shards)) {
       let startKey: Record<string, unknown> | undefined;
       do {
@@ -331,11 +335,36 @@ export class FifoGroups {
               visible += group.n;
             }
           }
+          if (withOldest) {
+            for (const head of await Promise.all(groups.map((group) => this.headSequence(group)))) {
+              if (head !== undefined && (oldest === undefined || head < oldest)) oldest = head;
+            }
+          }
         }
         startKey = out.LastEvaluatedKey;
       } while (startKey);
     }
-    return { visible, inflight, delayed };
+    const oldestMs = oldest === undefined ? undefined : sequenceTimeMs(oldest);
+    return { visible, inflight, delayed, ...(oldestMs !== undefined ? { oldestMs } : {}) };
+  }
+
+  /**
+   * The sequence number of the group's oldest undeleted message. A group is received in order, so when any of
+   * its messages was received, the oldest of those is the head; otherwise one Query (eventually consistent,
+   * key only) reads the first message after the acknowledged prefix.
+   */
+  private async headSequence(group: GroupItem): Promise<string | undefined> {
+    if (group.n <= 0) return undefined;
+    const received = Object.keys(group.rc ?? {}).sort();
+    if (received[0] !== undefined) return received[0];
+    const out = await this.db.query({
+      KeyConditionExpression: 'pk = :pk AND sk > :after',
+      ExpressionAttributeValues: { ':pk': group.pk, ':after': groupMessageSortKey(group.ack) },
+      ProjectionExpression: 'sk',
+      Limit: 1,
+    });
+    const first = out.Items?.[0];
+    return first ? sequenceOfSortKey(String(first.sk)) : undefined;
   }
 
   private planSend(
@@ -459,6 +488,7 @@ export class FifoGroups {
       const { groupId } = parseGroupPartition(group.pk, request.queue);
       const moved = await this.moveToDeadLetter(request.deadLetter, group, groupId, items[0], nowMs);
       if (!moved) return [];
+      request.onMovedToDeadLetter?.();
       const { [sequenceOfSortKey(items[0].sk)]: _gone, ...rc } = group.rc ?? {};
       group = { ...group, ack: sequenceOfSortKey(items[0].sk), lv: group.lv + 1, rc };
       items.shift();
@@ -1098,6 +1128,11 @@ function receiptsByGroup(receipts: readonly GroupReceipt[]): Map<string, GroupRe
 /** A lock lasts until the last of its messages becomes visible again. */
 function leaseOf(held: Record<string, number>): number {
   return Math.max(...Object.values(held));
+}
+
+/** A sequence number is the time it was issued, in ms, times 10^7 plus a counter (see `planSend`). */
+function sequenceTimeMs(sequence: string): number {
+  return Number(BigInt(sequence) / 10_000_000n);
 }
 
 function formatSequence(sequence: bigint): string {

@@ -56,6 +56,8 @@ interface StateItem {
   ttl: number;
   /** In a dead-letter queue: the source queue's ARN. */
   src?: string;
+  /** In a dead-letter queue: when the message was moved here, ms (its age in this queue counts from it). */
+  mv?: number;
 }
 
 /** A wake-up pointer left by ChangeMessageVisibility when it made a message visible earlier than its key. */
@@ -80,6 +82,20 @@ const ATOMIC_CLAIM_BELOW_MS = 10_000;
 const MAX_PAGES_PER_SHARD = 4;
 /** A state item whose content is missing this long after its send is a leftover of a failed send. */
 const CONTENT_GRACE_MS = 60_000;
+
+/**
+ * SQS moves a Standard message received this many times without a delete to the back of its queue, and its
+ * ApproximateAgeOfOldestMessage then shows the next message's age (Developer Guide, available CloudWatch metrics).
+ */
+const POISON_RECEIVE_COUNT = 3;
+
+/** What a count adds up: the counts, and when the oldest message (and the oldest not received 3 times) entered. */
+interface Tally {
+  visible: number;
+  inflight: number;
+  delayed: number;
+  oldest: { any?: number; fresh?: number };
+}
 
 const exists = 'attribute_exists(pk)';
 const notExtended = '(attribute_not_exists(vt) OR vt <= :now)';
@@ -272,14 +288,21 @@ export class Timeline {
     return reasons === undefined;
   }
 
-  /** Counts the normal lane, and the noisy lane too when the normal lane's markers say it may hold messages. */
+  /**
+   * Counts the normal lane, and the noisy lane too when the normal lane's markers say it may hold messages. The
+   * Query reads every state item anyway, so finding the oldest message costs nothing more.
+   */
   async count(queue: QueueRecord, nowMs: number, retentionMs: number): Promise<MessageCounts> {
-    const counts = { visible: 0, inflight: 0, delayed: 0 };
-    await this.countLane(queue, 'normal', nowMs, retentionMs, counts);
+    const tally: Tally = { visible: 0, inflight: 0, delayed: 0, oldest: {} };
+    await this.countLane(queue, 'normal', nowMs, retentionMs, tally);
     if (this.lanes.mayHoldMessages(queue, retentionMs, nowMs)) {
-      await this.countLane(queue, 'noisy', nowMs, retentionMs, counts);
+      await this.countLane(queue, 'noisy', nowMs, retentionMs, tally);
     }
-    return counts;
+    const { visible, inflight, delayed, oldest } = tally;
+    // SQS leaves messages received 3 times or more out of the age (it moves them to the back of the queue),
+    // unless nothing else is left.
+    const oldestMs = oldest.fresh ?? oldest.any;
+    return { visible, inflight, delayed, ...(oldestMs !== undefined ? { oldestMs } : {}) };
   }
 
   private async countLane(
@@ -287,7 +310,7 @@ export class Timeline {
     lane: Lane,
     nowMs: number,
     retentionMs: number,
-    counts: { visible: number; inflight: number; delayed: number },
+    tally: Tally,
   ): Promise<void> {
     for (const shard of laneShards(queue, lane)) {
       let startKey: Record<string, unknown> | undefined;
@@ -295,7 +318,7 @@ export class Timeline {
         const out = await this.db.query({
           KeyConditionExpression: 'pk = :pk',
           ExpressionAttributeValues: { ':pk': timelinePartition(queue.id, queue.epoch, shard) },
-          ProjectionExpression: 'sk, rc, vt, st, ms',
+          ProjectionExpression: 'sk, rc, vt, st, ms, src, mv',
           ExclusiveStartKey: startKey,
         });
         for (const item of (out.Items ?? []) as (StateItem | LaneMarker)[]) {
@@ -304,9 +327,15 @@ export class Timeline {
             continue;
           }
           if (isWakeSortKey(item.sk) || item.st + retentionMs <= nowMs) continue;
-          if (visibleAt(item) <= nowMs) counts.visible++;
-          else if (item.rc > 0) counts.inflight++;
-          else counts.delayed++;
+          if (visibleAt(item) <= nowMs) tally.visible++;
+          else if (item.rc > 0) tally.inflight++;
+          else tally.delayed++;
+          // A message moved to this dead-letter queue is as old as its stay here, as in SQS.
+          const enteredMs = item.mv ?? item.st;
+          tally.oldest.any = Math.min(tally.oldest.any ?? enteredMs, enteredMs);
+          if (item.src !== undefined || item.rc < POISON_RECEIVE_COUNT) {
+            tally.oldest.fresh = Math.min(tally.oldest.fresh ?? enteredMs, enteredMs);
+          }
         }
         startKey = out.LastEvaluatedKey;
       } while (startKey);
@@ -412,6 +441,7 @@ export class Timeline {
     }
     if (request.deadLetter && isDead(item, request)) {
       const moved = await this.moveToDeadLetter(request.deadLetter, item, request.nowMs);
+      if (moved) request.onMovedToDeadLetter?.();
       if (moved && wake) await this.db.delete({ Key: { pk: wake.pk, sk: wake.sk } });
       return undefined;
     }
@@ -437,6 +467,7 @@ export class Timeline {
       n: item.n,
       ttl: item.ttl,
       src: target.sourceArn,
+      mv: nowMs,
     };
     const reasons = await this.db.transactWrite([
       { Delete: { Key: { pk: item.pk, sk: item.sk }, ...unchangedSince(item, nowMs) } },
@@ -479,6 +510,7 @@ export class Timeline {
         n: item.n,
         ttl: item.ttl,
         ...(item.src !== undefined ? { src: item.src } : {}),
+        ...(item.mv !== undefined ? { mv: item.mv } : {}),
       };
       if (visibilityTimeoutMs < ATOMIC_CLAIM_BELOW_MS) {
         // A short timeout could run out between the two writes below on a slow database, letting another
