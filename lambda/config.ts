@@ -12,6 +12,8 @@ export interface Config {
   readonly dynamodbCredentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
   /** Partitions each new queue's messages are spread over. @default 4 */
   readonly shards?: number;
+  /** CloudWatch namespace of the Lambda functions' metrics (`POWERTOOLS_METRICS_NAMESPACE`). @default 'DynamoSQS' */
+  readonly metricsNamespace?: string;
 }
 
 export const DEFAULT_ACCOUNT_ID = '000000000000';
@@ -26,5 +28,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     accountId: env.SQS_ACCOUNT_ID || DEFAULT_ACCOUNT_ID,
     region: env.AWS_REGION || env.AWS_DEFAULT_REGION || DEFAULT_REGION,
     shards: env.QUEUE_SHARDS ? Number(env.QUEUE_SHARDS) : undefined,
+    metricsNamespace: env.POWERTOOLS_METRICS_NAMESPACE || undefined,
   };
 }

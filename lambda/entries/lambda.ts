@@ -1,6 +1,10 @@
+import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { readConfig } from '../config.js';
 import { createService, type Service } from '../create-service.js';
+import type { QueueActivity } from '../engine/activity.js';
+import { QueueMetrics } from '../observability/queue-metrics.js';
+import { logRequest } from '../observability/request-log.js';
 import type { HttpRequest } from '../protocol/http.js';
 
 /**
@@ -10,7 +14,8 @@ import type { HttpRequest } from '../protocol/http.js';
 export const LONG_POLL_MARGIN_MS = 2_000;
 
 /** The part of the Lambda context the entry reads. */
-export type LambdaContext = Pick<Context, 'getRemainingTimeInMillis'>;
+export type LambdaContext = Pick<Context, 'getRemainingTimeInMillis'> &
+  Partial<Pick<Context, 'awsRequestId'>>;
 
 /** An API Gateway HTTP API (payload format 2.0) Lambda proxy handler. */
 export type LambdaHandler = (
@@ -18,40 +23,70 @@ export type LambdaHandler = (
   context: LambdaContext,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
-/** How {@link createLambdaHandler} builds its service and times its long polls. */
+/** How {@link createLambdaHandler} builds its service, times its long polls, logs and counts. */
 export interface LambdaHandlerOptions {
   /**
-   * Builds the service on the first invocation; the container reuses it for every later one.
-   * @default - `createService(readConfig(), { ensureTable: false, runMoveTasks: false })`: the stack creates the
-   *   table, and a frozen container cannot run move tasks in the background
+   * Builds the service on the first invocation, reporting to `metrics`; the container reuses it for every later
+   * one.
+   * @default - `createService(readConfig(), { ensureTable: false, runMoveTasks: false, metrics })`: the stack
+   *   creates the table, and a frozen container cannot run move tasks in the background
    */
-  readonly createService?: () => Promise<Service>;
+  readonly createService?: (metrics: QueueActivity) => Promise<Service>;
   /** @default LONG_POLL_MARGIN_MS */
   readonly longPollMarginMs?: number;
+  /**
+   * Writes one JSON line per request.
+   * @default - a Powertools Logger (`POWERTOOLS_SERVICE_NAME`, `POWERTOOLS_LOG_LEVEL`)
+   */
+  readonly logger?: Logger;
+  /**
+   * Adds up the engine's per-queue activity; flushed as EMF after every invocation that had any.
+   * @default - a QueueMetrics in the configured namespace (`POWERTOOLS_METRICS_NAMESPACE`, else `DynamoSQS`)
+   */
+  readonly metrics?: QueueMetrics;
+}
+
+interface Runtime {
+  readonly service: Service;
+  readonly metrics: QueueMetrics;
 }
 
 /** Creates an API Gateway HTTP API handler around the shared request handler; nothing SQS-specific happens here. */
 export function createLambdaHandler(options: LambdaHandlerOptions = {}): LambdaHandler {
-  const startService =
-    options.createService ?? (() => createService(readConfig(), { ensureTable: false, runMoveTasks: false }));
+  const logger = options.logger ?? new Logger();
   const marginMs = options.longPollMarginMs ?? LONG_POLL_MARGIN_MS;
-  let service: Promise<Service> | undefined;
+  const start = async (): Promise<Runtime> => {
+    if (options.createService) {
+      const metrics = options.metrics ?? new QueueMetrics();
+      return { service: await options.createService(metrics), metrics };
+    }
+    const config = readConfig();
+    const metrics =
+      options.metrics ??
+      new QueueMetrics(config.metricsNamespace ? { namespace: config.metricsNamespace } : {});
+    const service = await createService(config, { ensureTable: false, runMoveTasks: false, metrics });
+    return { service, metrics };
+  };
+  let runtime: Promise<Runtime> | undefined;
   return async (event, context) => {
-    if (service === undefined) {
+    const startedMs = Date.now();
+    if (runtime === undefined) {
       // A failed start (e.g. DynamoDB unreachable) is retried by the next invocation instead of being cached.
-      service = startService().catch((error: unknown) => {
-        service = undefined;
+      runtime = start().catch((error: unknown) => {
+        runtime = undefined;
+        logger.error('service failed to start', { lambdaRequestId: context.awsRequestId, error });
         throw error;
       });
     }
-    const { handler } = await service;
+    const { service, metrics } = await runtime;
     const deadline = new AbortController();
     const timer = setTimeout(
       () => deadline.abort(),
       Math.max(0, context.getRemainingTimeInMillis() - marginMs),
     );
     try {
-      const response = await handler(toHttpRequest(event), { signal: deadline.signal });
+      const response = await service.handler(toHttpRequest(event), { signal: deadline.signal });
+      logRequest(logger, response, Date.now() - startedMs, context.awsRequestId);
       // SQS answers (JSON and XML) are always text, so the body never needs base64.
       return {
         statusCode: response.status,
@@ -61,6 +96,7 @@ export function createLambdaHandler(options: LambdaHandlerOptions = {}): LambdaH
       };
     } finally {
       clearTimeout(timer);
+      if (metrics.hasPending()) metrics.flush();
     }
   };
 }

@@ -32,6 +32,8 @@ export interface RequestSummary {
   readonly accessKeyId?: string;
   /** The error code answered, e.g. `QueueDoesNotExist`; absent on success. */
   readonly errorCode?: string;
+  /** The failure behind an `InternalError`, for the entry to log; never sent. @default - absent */
+  readonly cause?: unknown;
 }
 
 /** The one shared request handler: both entries (node:http and API Gateway) wrap a function of this type. */
