@@ -78,10 +78,10 @@ function queryStringParameters(rawQueryString: string): Record<string, string> {
   return joined;
 }
 
-/** A Lambda context whose remaining time runs down from `remainingMs`. */
+/** A Lambda context whose remaining time runs down from `remainingMs`, with a fresh invocation id. */
 export function lambdaContext(remainingMs: number = FUNCTION_TIMEOUT_MS): LambdaContext {
   const deadlineMs = Date.now() + remainingMs;
-  return { getRemainingTimeInMillis: () => deadlineMs - Date.now() };
+  return { awsRequestId: randomUUID(), getRemainingTimeInMillis: () => deadlineMs - Date.now() };
 }
 
 /** A running shim: a local stand-in for an HTTP API in front of the function. */
