@@ -17,6 +17,13 @@ export function queuePartition(accountId: string): string {
 
 export const RECEIPT_SECRET_KEY = { pk: 'SECRET', sk: 'receipt-handle' } as const;
 
+/** Access keys (docs/design.md, "Authentication"): one partition, sorted by access key id; a handful of items. */
+export const ACCESS_KEY_PARTITION = 'KEY';
+
+export function accessKeyKey(accessKeyId: string) {
+  return { pk: ACCESS_KEY_PARTITION, sk: accessKeyId };
+}
+
 /** Message state lives in the queue's timeline: partition per queue, epoch and shard. */
 export function timelinePartition(queueId: string, epoch: number, shard: number): string {
   return `T#${queueId}#${epoch}#${shard}`;
