@@ -1,4 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AccessKeys } from './auth/access-keys.js';
+import { createAuth } from './auth/create-auth.js';
 import type { Config } from './config.js';
 import type { QueueActivity } from './engine/activity.js';
 import { systemClock } from './engine/clock.js';
@@ -26,6 +28,8 @@ export interface Service {
   readonly moveTaskRunner: MoveTaskRunner;
   /** Measures every queue's depth and oldest message, for the background job's gauges. */
   readonly gauges: QueueGauges;
+  /** The table's access keys, when `config.auth` turned authentication on. @default - auth is off */
+  readonly accessKeys?: AccessKeys;
   /** Stops the move task runner (releasing its tasks for another process), then releases the DynamoDB client. */
   close(): Promise<void>;
 }
@@ -39,12 +43,22 @@ export interface CreateServiceOptions {
    *   `moveTaskRunner.runOnce` from a schedule
    */
   readonly runMoveTasks?: boolean;
+  /**
+   * Refuse to start without `config.auth`: the request Lambda fails closed instead of serving unsigned requests.
+   * @default false - local runs and the functions that serve no requests
+   */
+  readonly requireAuth?: boolean;
   /** Told what each message action did to which queue (the Lambda entry's metrics). @default - nothing is told */
   readonly metrics?: QueueActivity;
 }
 
 /** Wires config, DynamoDB client, store and engine into the shared request handler. */
 export async function createService(config: Config, options: CreateServiceOptions = {}): Promise<Service> {
+  if (options.requireAuth && config.auth === undefined) {
+    throw new Error(
+      'authentication is required but no key cipher is configured: set KEYS_KMS_KEY_ID (the stack does) or KEYS_LOCAL_KEY',
+    );
+  }
   const client = new DynamoDBClient({
     region: config.region,
     ...(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint } : {}),
@@ -52,6 +66,9 @@ export async function createService(config: Config, options: CreateServiceOption
   });
   if (options.ensureTable) await ensureTable(client, config.tableName);
   const meter = new CapacityMeter();
+  const auth = config.auth
+    ? createAuth(config.auth, { client, tableName: config.tableName, region: config.region, meter })
+    : undefined;
   const store = new DynamoStore({ client, tableName: config.tableName, accountId: config.accountId, meter });
   const moveTaskRunner = new MoveTaskRunner({
     store,
@@ -72,13 +89,15 @@ export async function createService(config: Config, options: CreateServiceOption
   });
   if (options.runMoveTasks ?? true) moveTaskRunner.start();
   return {
-    handler: createRequestHandler(engine),
+    handler: createRequestHandler(engine, { auth: auth?.authenticator }),
     engine,
     meter,
     moveTaskRunner,
     gauges: new QueueGauges({ store, clock: systemClock }),
+    ...(auth ? { accessKeys: auth.accessKeys } : {}),
     close: async () => {
       await moveTaskRunner.stop();
+      auth?.close();
       client.destroy();
     },
   };

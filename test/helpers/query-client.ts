@@ -140,6 +140,69 @@ export async function signedPost(
   return fetch(target, { method: 'POST', headers: sent, body });
 }
 
+/** GETs `url` with its parameters in the query string, SigV4-signed in the Authorization header. */
+export async function signedGet(
+  url: string,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<Response> {
+  const target = new URL(url);
+  const signed = await signer.sign({
+    method: 'GET',
+    protocol: target.protocol,
+    hostname: target.hostname,
+    port: target.port === '' ? undefined : Number(target.port),
+    path: target.pathname,
+    query: queryOf(target),
+    headers: { ...headers, host: target.host },
+  });
+  const { host: _host, ...sent } = signed.headers;
+  return fetch(target, { method: 'GET', headers: sent });
+}
+
+/**
+ * `url` presigned for `method`: the signature travels in X-Amz-* query parameters, as a browser or a URL handed to
+ * another program sends it. A POST's body is signed too (its SHA-256 is part of the signature).
+ */
+export async function presignUrl(
+  url: string,
+  options: {
+    method?: 'GET' | 'POST';
+    body?: string;
+    headers?: Record<string, string>;
+    expiresIn?: number;
+  } = {},
+): Promise<string> {
+  const target = new URL(url);
+  const presigned = await signer.presign(
+    {
+      method: options.method ?? 'GET',
+      protocol: target.protocol,
+      hostname: target.hostname,
+      port: target.port === '' ? undefined : Number(target.port),
+      path: target.pathname,
+      query: queryOf(target),
+      headers: { ...(options.headers ?? {}), host: target.host },
+      ...(options.body === undefined ? {} : { body: options.body }),
+    },
+    { expiresIn: options.expiresIn ?? 300 },
+  );
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(presigned.query ?? {})) {
+    for (const item of Array.isArray(value) ? value : [value]) if (item !== null) query.append(name, item);
+  }
+  return `${target.origin}${target.pathname}?${query}`;
+}
+
+/** A URL's query as the signer takes it: repeated names as lists. */
+function queryOf(url: URL): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  for (const name of new Set(url.searchParams.keys())) {
+    const values = url.searchParams.getAll(name);
+    query[name] = values.length === 1 ? (values[0] ?? '') : values;
+  }
+  return query;
+}
+
 function toQueryResponse(action: string, status: number, raw: string): QueryResponse {
   let document: XmlNode;
   try {

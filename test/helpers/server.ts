@@ -1,5 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
+import { FULL_ACCESS } from '../../lambda/auth/policy.js';
 import type { Config } from '../../lambda/config.js';
 import { createService, type Service } from '../../lambda/create-service.js';
 import { startNodeServer } from '../../lambda/entries/node-server.js';
@@ -21,6 +22,20 @@ export interface TestServerOptions {
   readonly dynamodbEndpoint?: string;
   /** @default - a new unique name, so every server starts from an empty table */
   readonly tableName?: string;
+  /**
+   * SigV4 authentication, as a deployed service runs it. `false` turns it off.
+   * @default - on, with a fresh local key-encryption key and DUMMY_CREDENTIALS as a full-access key in the table
+   */
+  readonly auth?: false | TestAuthOptions;
+}
+
+export interface TestAuthOptions {
+  /** The 32-byte key-encryption key (e.g. one a spawned keys CLI also uses). @default - one random key per process */
+  readonly localKey?: Uint8Array;
+  /** @default - the service's default (60 s) */
+  readonly keyCacheTtlMs?: number;
+  /** Seed DUMMY_CREDENTIALS as a full-access key, which every test client signs with. @default true */
+  readonly seedDummyKey?: boolean;
 }
 
 export const TEST_ACCOUNT_ID = '000000000000';
@@ -35,8 +50,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     region: TEST_REGION,
     // DynamoDB Local takes any credentials; without these the SDK would search the machine for real ones.
     dynamodbCredentials: DUMMY_CREDENTIALS,
+    ...(options.auth === false ? {} : { auth: testAuthConfig(options.auth ?? {}) }),
   };
   const service = await createService(config, { ensureTable: true });
+  if (options.auth !== false && options.auth?.seedDummyKey !== false) {
+    // The clients' credentials become a real key: stored encrypted, looked up and verified on every request.
+    await service.accessKeys?.import({ ...DUMMY_CREDENTIALS, name: 'test-client', policy: FULL_ACCESS });
+  }
   const running = await startNodeServer({ handler: service.handler, port: 0 });
   return {
     url: running.url,
@@ -46,6 +66,16 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       await running.close();
       await service.close();
     },
+  };
+}
+
+/** One key-encryption key per test process, so a server restarted on the same table reads the keys it stored. */
+const TEST_LOCAL_KEY = randomBytes(32);
+
+function testAuthConfig(options: TestAuthOptions): NonNullable<Config['auth']> {
+  return {
+    cipher: { kind: 'local', key: options.localKey ?? TEST_LOCAL_KEY },
+    ...(options.keyCacheTtlMs === undefined ? {} : { keyCacheTtlMs: options.keyCacheTtlMs }),
   };
 }
 

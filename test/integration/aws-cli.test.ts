@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { DUMMY_CREDENTIALS } from '../helpers/dynamo-local.js';
 import { md5Hex } from '../helpers/md5.js';
 import { testClients, uniqueQueueName } from '../helpers/test-queue.js';
 
@@ -18,14 +19,14 @@ function hasAwsCli(): boolean {
   });
 }
 
-/** Runs `aws --endpoint-url <url> sqs ...` with dummy credentials and parses its JSON output. */
+/** Runs `aws --endpoint-url <url> sqs ...` with the test server's key and parses its JSON output. */
 async function awsSqs(endpoint: string, args: readonly string[]): Promise<Record<string, unknown>> {
   const { stdout } = await run('aws', ['--endpoint-url', endpoint, '--output', 'json', 'sqs', ...args], {
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
-      AWS_ACCESS_KEY_ID: 'x',
-      AWS_SECRET_ACCESS_KEY: 'x',
+      AWS_ACCESS_KEY_ID: DUMMY_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: DUMMY_CREDENTIALS.secretAccessKey,
       AWS_DEFAULT_REGION: 'us-east-1',
       AWS_PAGER: '',
       AWS_CONFIG_FILE: '/dev/null',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signedPost } from '../helpers/query-client.js';
+import { signedGet, signedPost } from '../helpers/query-client.js';
 import { createTestQueue, testClients, uniqueQueueName } from '../helpers/test-queue.js';
 
 describe('Query protocol framing', () => {
@@ -59,7 +59,7 @@ describe('Query protocol framing', () => {
       'AttributeName.1': 'All',
     });
 
-    const response = await fetch(`${queue.url}?${params}`);
+    const response = await signedGet(`${queue.url}?${params}`);
     const body = await response.text();
 
     expect(response.status).toBe(200);
