@@ -7,7 +7,7 @@ import {
   keyNameProblem,
 } from './access-key.js';
 import type { KeyStore, StoredAccessKey } from './key-store.js';
-import type { AccessPolicy } from './policy.js';
+import { type AccessPolicy, PolicyError, parsePolicy } from './policy.js';
 import type { SecretCipher } from './secret-cipher.js';
 
 /** A mistake in what was asked of {@link AccessKeys}: shown to the CLI user as it is. */
@@ -30,6 +30,7 @@ export class AccessKeys {
   async create(name: string, policy: AccessPolicy): Promise<AccessKeyWithSecret> {
     const problem = keyNameProblem(name);
     if (problem !== undefined) throw new AccessKeyError(problem);
+    checkPolicy(policy);
     // Ids are 80 random bits; a collision only costs another try.
     for (;;) {
       const key = {
@@ -53,6 +54,7 @@ export class AccessKeys {
     }
     const problem = keyNameProblem(key.name);
     if (problem !== undefined) throw new AccessKeyError(problem);
+    checkPolicy(key.policy);
     return this.put({ ...key, createdMs: this.nowMs() });
   }
 
@@ -83,6 +85,16 @@ export class AccessKeys {
     const { secretAccessKey, ...record } = key;
     const secretCiphertext = await this.cipher.encrypt(secretAccessKey, key.accessKeyId);
     return this.store.create({ ...record, secretCiphertext, cipher: this.cipher.kind });
+  }
+}
+
+/** A policy is checked before it is stored: a key whose policy cannot be read would fail every request. */
+function checkPolicy(policy: AccessPolicy): void {
+  try {
+    parsePolicy(policy);
+  } catch (error) {
+    if (error instanceof PolicyError) throw new AccessKeyError(error.message);
+    throw error;
   }
 }
 

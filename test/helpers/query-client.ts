@@ -86,7 +86,11 @@ const parser = new XMLParser({
  * QueueUrl when one is given and to the service endpoint otherwise.
  */
 export class QueryClient {
-  constructor(readonly endpoint: string) {}
+  constructor(
+    readonly endpoint: string,
+    /** @default - DUMMY_CREDENTIALS, signed now */
+    private readonly signing: SigningOptions = {},
+  ) {}
 
   /** Calls `action` and returns the result or the error, whichever came back. */
   async call(action: string, params: QueryParams = {}): Promise<QueryResponse> {
@@ -95,7 +99,12 @@ export class QueryClient {
       if (value !== undefined) form.append(name, String(value));
     }
     const target = typeof params.QueueUrl === 'string' ? params.QueueUrl : this.endpoint;
-    const response = await signedPost(target, { 'content-type': FORM_CONTENT_TYPE }, form.toString());
+    const response = await signedPost(
+      target,
+      { 'content-type': FORM_CONTENT_TYPE },
+      form.toString(),
+      this.signing,
+    );
     const raw = await response.text();
     return toQueryResponse(action, response.status, raw);
   }
@@ -110,31 +119,35 @@ export class QueryClient {
 
 const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded; charset=utf-8';
 
-const signer = new SignatureV4({
-  service: 'sqs',
-  region: 'us-east-1',
-  credentials: DUMMY_CREDENTIALS,
-  sha256: Sha256,
-});
+/** Who signs, and when. */
+export interface SigningOptions {
+  /** @default DUMMY_CREDENTIALS, the test server's full-access key */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  /** @default - now */
+  readonly signingDate?: Date;
+}
+
+function signerFor(signing: SigningOptions): SignatureV4 {
+  return new SignatureV4({
+    service: 'sqs',
+    region: 'us-east-1',
+    credentials: signing.credentials ?? DUMMY_CREDENTIALS,
+    sha256: Sha256,
+  });
+}
 
 /** POSTs `body` to `url`, SigV4-signed for `sqs` in us-east-1 as a real client would sign it. */
 export async function signedPost(
   url: string,
   headers: Readonly<Record<string, string>>,
   body: string,
+  signing: SigningOptions = {},
 ): Promise<Response> {
   const target = new URL(url);
-  const query = Object.fromEntries(target.searchParams);
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: target.protocol,
-    hostname: target.hostname,
-    port: target.port === '' ? undefined : Number(target.port),
-    path: target.pathname,
-    query,
-    headers: { ...headers, host: target.host },
-    body,
-  });
+  const signed = await signerFor(signing).sign(
+    { ...requestOf('POST', target), headers: { ...headers, host: target.host }, body },
+    { signingDate: signing.signingDate },
+  );
   // fetch sets Host itself, to the same value that was signed.
   const { host: _host, ...sent } = signed.headers;
   return fetch(target, { method: 'POST', headers: sent, body });
@@ -144,17 +157,13 @@ export async function signedPost(
 export async function signedGet(
   url: string,
   headers: Readonly<Record<string, string>> = {},
+  signing: SigningOptions = {},
 ): Promise<Response> {
   const target = new URL(url);
-  const signed = await signer.sign({
-    method: 'GET',
-    protocol: target.protocol,
-    hostname: target.hostname,
-    port: target.port === '' ? undefined : Number(target.port),
-    path: target.pathname,
-    query: queryOf(target),
-    headers: { ...headers, host: target.host },
-  });
+  const signed = await signerFor(signing).sign(
+    { ...requestOf('GET', target), headers: { ...headers, host: target.host } },
+    { signingDate: signing.signingDate },
+  );
   const { host: _host, ...sent } = signed.headers;
   return fetch(target, { method: 'GET', headers: sent });
 }
@@ -171,26 +180,33 @@ export async function presignUrl(
     headers?: Record<string, string>;
     expiresIn?: number;
   } = {},
+  signing: SigningOptions = {},
 ): Promise<string> {
   const target = new URL(url);
-  const presigned = await signer.presign(
+  const presigned = await signerFor(signing).presign(
     {
-      method: options.method ?? 'GET',
-      protocol: target.protocol,
-      hostname: target.hostname,
-      port: target.port === '' ? undefined : Number(target.port),
-      path: target.pathname,
-      query: queryOf(target),
+      ...requestOf(options.method ?? 'GET', target),
       headers: { ...(options.headers ?? {}), host: target.host },
       ...(options.body === undefined ? {} : { body: options.body }),
     },
-    { expiresIn: options.expiresIn ?? 300 },
+    { expiresIn: options.expiresIn ?? 300, signingDate: signing.signingDate },
   );
   const query = new URLSearchParams();
   for (const [name, value] of Object.entries(presigned.query ?? {})) {
     for (const item of Array.isArray(value) ? value : [value]) if (item !== null) query.append(name, item);
   }
   return `${target.origin}${target.pathname}?${query}`;
+}
+
+function requestOf(method: string, target: URL) {
+  return {
+    method,
+    protocol: target.protocol,
+    hostname: target.hostname,
+    port: target.port === '' ? undefined : Number(target.port),
+    path: target.pathname,
+    query: queryOf(target),
+  };
 }
 
 /** A URL's query as the signer takes it: repeated names as lists. */
