@@ -28,8 +28,9 @@ export interface LambdaHandlerOptions {
   /**
    * Builds the service on the first invocation, reporting to `metrics`; the container reuses it for every later
    * one.
-   * @default - `createService(readConfig(), { ensureTable: false, runMoveTasks: false, metrics })`: the stack
-   *   creates the table, and a frozen container cannot run move tasks in the background
+   * @default - `createService(readConfig(), { ensureTable: false, runMoveTasks: false, requireAuth: true, metrics })`:
+   *   the stack creates the table, a frozen container cannot run move tasks in the background, and a function
+   *   without keys (KEYS_KMS_KEY_ID or KEYS_LOCAL_KEY) refuses to start
    */
   readonly createService?: (metrics: QueueActivity) => Promise<Service>;
   /** @default LONG_POLL_MARGIN_MS */
@@ -64,7 +65,13 @@ export function createLambdaHandler(options: LambdaHandlerOptions = {}): LambdaH
     const metrics =
       options.metrics ??
       new QueueMetrics(config.metricsNamespace ? { namespace: config.metricsNamespace } : {});
-    const service = await createService(config, { ensureTable: false, runMoveTasks: false, metrics });
+    // requireAuth: without a key cipher in its environment the function fails closed instead of serving anyone.
+    const service = await createService(config, {
+      ensureTable: false,
+      runMoveTasks: false,
+      requireAuth: true,
+      metrics,
+    });
     return { service, metrics };
   };
   let runtime: Promise<Runtime> | undefined;

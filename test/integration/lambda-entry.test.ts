@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Sha256 } from '@aws-crypto/sha256-js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   CreateQueueCommand,
@@ -7,8 +8,12 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { handler, LONG_POLL_MARGIN_MS } from '../../lambda/entries/lambda.js';
+import { createAccessKeys } from '../../lambda/auth/create-auth.js';
+import { FULL_ACCESS } from '../../lambda/auth/policy.js';
+import { createLambdaHandler, handler, LONG_POLL_MARGIN_MS } from '../../lambda/entries/lambda.js';
+import { CapacityMeter } from '../../lambda/storage/dynamo/capacity-meter.js';
 import { ensureTable } from '../../lambda/storage/dynamo/table.js';
 import { DUMMY_CREDENTIALS } from '../helpers/dynamo-local.js';
 import { type HttpApiShim, httpApiEvent, lambdaContext, startHttpApiShim } from '../helpers/http-api-shim.js';
@@ -31,9 +36,17 @@ beforeAll(async () => {
   vi.stubEnv('AWS_REGION', TEST_REGION);
   vi.stubEnv('AWS_ACCESS_KEY_ID', DUMMY_CREDENTIALS.accessKeyId);
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', DUMMY_CREDENTIALS.secretAccessKey);
+  // Auth is on, with the local cipher: the clients' credentials are a key in the table, as `keys create` makes one.
+  const localKey = randomBytes(32);
+  vi.stubEnv('KEYS_LOCAL_KEY', localKey.toString('base64'));
   // The stack creates the table in AWS; the function itself never does.
   const client = new DynamoDBClient({ region: TEST_REGION, endpoint, credentials: DUMMY_CREDENTIALS });
   await ensureTable(client, tableName);
+  const keys = createAccessKeys(
+    { kind: 'local', key: localKey },
+    { client, tableName, region: TEST_REGION, meter: new CapacityMeter() },
+  );
+  await keys.accessKeys.import({ ...DUMMY_CREDENTIALS, name: 'lambda-test', policy: FULL_ACCESS });
   client.destroy();
   shim = await startHttpApiShim(handler);
   sqs = createJsonClient(shim.url);
@@ -49,13 +62,44 @@ function queueName(): string {
   return `lambda-${randomUUID().slice(0, 8)}`;
 }
 
-/** A JSON-protocol call as API Gateway would hand it over, for the cases a real client cannot produce here. */
-function jsonEvent(action: string, input: object, headers: Record<string, string> = {}, domainName?: string) {
+const signer = new SignatureV4({
+  service: 'sqs',
+  region: TEST_REGION,
+  credentials: DUMMY_CREDENTIALS,
+  sha256: Sha256,
+});
+
+/**
+ * A JSON-protocol call as API Gateway would hand it over, for the cases a real client cannot produce here; signed
+ * for the Host the function will see (the header, else the API's domain), unless `unsigned`.
+ */
+async function jsonEvent(
+  action: string,
+  input: object,
+  headers: Record<string, string> = {},
+  domainName?: string,
+  unsigned = false,
+) {
+  const body = JSON.stringify(input);
+  const host = headers.host ?? domainName ?? 'localhost';
+  const sent = { 'content-type': JSON_CONTENT_TYPE, 'x-amz-target': `AmazonSQS.${action}`, ...headers };
+  const signed = unsigned
+    ? { headers: sent }
+    : await signer.sign({
+        method: 'POST',
+        protocol: 'https:',
+        hostname: host,
+        path: '/',
+        headers: { ...sent, host },
+        body,
+      });
+  const eventHeaders: Record<string, string> = { ...signed.headers };
+  if (headers.host === undefined) delete eventHeaders.host;
   return httpApiEvent({
     method: 'POST',
     url: '/',
-    headers: { 'content-type': JSON_CONTENT_TYPE, 'x-amz-target': `AmazonSQS.${action}`, ...headers },
-    body: Buffer.from(JSON.stringify(input)),
+    headers: eventHeaders,
+    body: Buffer.from(body),
     ...(domainName === undefined ? {} : { domainName }),
   });
 }
@@ -99,7 +143,7 @@ describe('Lambda entry behind an HTTP API', () => {
     await sqs.send(new CreateQueueCommand({ QueueName: name }));
 
     const custom = await handler(
-      jsonEvent(
+      await jsonEvent(
         'GetQueueUrl',
         { QueueName: name },
         { host: 'queues.example.com', 'x-forwarded-proto': 'https' },
@@ -107,7 +151,7 @@ describe('Lambda entry behind an HTTP API', () => {
       lambdaContext(),
     );
     const noHostHeader = await handler(
-      jsonEvent('GetQueueUrl', { QueueName: name }, {}, 'abc123.execute-api.us-east-1.amazonaws.com'),
+      await jsonEvent('GetQueueUrl', { QueueName: name }, {}, 'abc123.execute-api.us-east-1.amazonaws.com'),
       lambdaContext(),
     );
 
@@ -126,7 +170,7 @@ describe('Lambda entry behind an HTTP API', () => {
     const startedAtMs = Date.now();
 
     const result = await handler(
-      jsonEvent('ReceiveMessage', { QueueUrl, WaitTimeSeconds: 20 }, { host: 'queues.example.com' }),
+      await jsonEvent('ReceiveMessage', { QueueUrl, WaitTimeSeconds: 20 }, { host: 'queues.example.com' }),
       lambdaContext(remainingMs),
     );
     const elapsedMs = Date.now() - startedAtMs;
@@ -136,5 +180,29 @@ describe('Lambda entry behind an HTTP API', () => {
     expect(JSON.parse(result.body ?? '').Messages ?? []).toEqual([]);
     expect(elapsedMs).toBeGreaterThanOrEqual(900);
     expect(elapsedMs).toBeLessThan(remainingMs);
+  });
+});
+
+describe('Lambda entry authentication', () => {
+  it('answers an unsigned event with MissingAuthenticationToken', async () => {
+    const result = await handler(
+      await jsonEvent('ListQueues', {}, { host: 'queues.example.com' }, undefined, true),
+      lambdaContext(),
+    );
+
+    expect(result.statusCode).toBe(403);
+    expect(result.headers?.['x-amzn-query-error']).toBe('MissingAuthenticationToken;Sender');
+  });
+
+  it('refuses to start without a key cipher in its environment (fails closed)', async () => {
+    const localKey = process.env.KEYS_LOCAL_KEY ?? '';
+    const event = await jsonEvent('ListQueues', {}, { host: 'queues.example.com' });
+    vi.stubEnv('KEYS_LOCAL_KEY', '');
+    const unconfigured = createLambdaHandler();
+
+    const attempt = unconfigured(event, lambdaContext());
+
+    await expect(attempt).rejects.toThrow(/authentication is required/);
+    vi.stubEnv('KEYS_LOCAL_KEY', localKey);
   });
 });
