@@ -1,3 +1,4 @@
+import { MAX_LIST_MOVE_TASKS_RESULTS } from '../../engine/limits.js';
 import { MOVE_TASK_STATUSES, type MoveTaskStatus } from '../../engine/types.js';
 import type { MoveTaskEnd, MoveTaskEndResult, MoveTaskKey, MoveTaskRecord } from '../store.js';
 import type { Db, TransactItem } from './db.js';
@@ -185,12 +186,35 @@ export class MoveTaskItems {
       },
     };
     const reasons = await this.db.transactWrite([update, freeQueue]);
-    if (!reasons) return { ended: true };
+    if (!reasons) {
+      await this.forgetUnlisted(task.sourceQueueId);
+      return { ended: true };
+    }
     const failed = reasons[0];
     if (failed?.code !== 'ConditionalCheckFailed') {
       throw new Error(`move task ${task.taskId} not ended: ${reasons.map((r) => r.code).join(', ')}`);
     }
     return { ended: false, current: failed.item ? fromItem(failed.item) : undefined };
+  }
+
+  /**
+   * Deletes a queue's tasks older than the ones ListMessageMoveTasks can still show (the 10 most recent): task
+   * items have no TTL, and nothing else would ever remove them. Run when a task ends, so the partition keeps at
+   * most 11 items and this costs one small Query (0.5 RCU) plus a delete once there are more than 10.
+   */
+  private async forgetUnlisted(sourceQueueId: string): Promise<void> {
+    const out = await this.db.query({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `MT#${sourceQueueId}` },
+      ProjectionExpression: 'pk, sk',
+      ScanIndexForward: false,
+    });
+    // Only the newest task can be active (a task starts only when none is), so every older one has ended.
+    const unlisted = (out.Items ?? []).slice(MAX_LIST_MOVE_TASKS_RESULTS);
+    if (unlisted.length === 0) return;
+    await this.db.batchWrite(
+      unlisted.map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } })),
+    );
   }
 }
 

@@ -1,0 +1,127 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
+import { readConfig } from '../config.js';
+import { createService, type Service } from '../create-service.js';
+import { QueueMetrics } from '../observability/queue-metrics.js';
+
+/**
+ * How long before the function's timeout the work stops: a move task step in progress finishes and writes its
+ * count (a step moves at most 10 messages), and the last gauges are written, well inside it.
+ */
+export const BACKGROUND_MARGIN_MS = 10_000;
+
+/** The part of the Lambda context the background job reads. */
+export type BackgroundContext = Pick<Context, 'getRemainingTimeInMillis'> &
+  Partial<Pick<Context, 'awsRequestId'>>;
+
+/** What one run did; also written as its log line. */
+export interface BackgroundResult {
+  /** Queues whose gauges were published. */
+  readonly queuesMeasured: number;
+  /** False when the deadline stopped the gauges before the last queue; the next run carries on after it. */
+  readonly gaugesComplete: boolean;
+  /** DynamoDB capacity the run consumed, as AWS bills it. */
+  readonly readUnits: number;
+  readonly writeUnits: number;
+  readonly dynamodbCalls: number;
+  readonly durationMs: number;
+}
+
+/** A scheduled-event handler (EventBridge Scheduler or rule); the event itself is not read. */
+export type BackgroundHandler = (event: unknown, context: BackgroundContext) => Promise<BackgroundResult>;
+
+export interface BackgroundHandlerOptions {
+  /**
+   * Builds the service on the first run; the container reuses it.
+   * @default - `createService(readConfig(), { ensureTable: false, runMoveTasks: false })`
+   */
+  readonly createService?: () => Promise<Service>;
+  /** @default BACKGROUND_MARGIN_MS */
+  readonly marginMs?: number;
+  /** @default - a Powertools Logger (`POWERTOOLS_SERVICE_NAME`, `POWERTOOLS_LOG_LEVEL`) */
+  readonly logger?: Logger;
+  /** Where the gauges go. @default - a QueueMetrics in the configured namespace */
+  readonly metrics?: QueueMetrics;
+}
+
+interface Runtime {
+  readonly service: Service;
+  readonly metrics: QueueMetrics;
+}
+
+/**
+ * Creates the background job, run every minute: it moves the messages of message move tasks and publishes every
+ * queue's gauges (ApproximateNumberOfMessagesVisible, ...NotVisible, ...Delayed, ApproximateAgeOfOldestMessage),
+ * both until `marginMs` before the function's timeout. Nothing else needs periodic work: messages, content,
+ * FIFO bookkeeping and wake pointers expire through DynamoDB's TTL, and a queue's finished move tasks beyond the
+ * ten ListMessageMoveTasks shows are deleted when a task ends.
+ */
+export function createBackgroundHandler(options: BackgroundHandlerOptions = {}): BackgroundHandler {
+  const logger = options.logger ?? new Logger();
+  const marginMs = options.marginMs ?? BACKGROUND_MARGIN_MS;
+  const start = async (): Promise<Runtime> => {
+    if (options.createService) {
+      return { service: await options.createService(), metrics: options.metrics ?? new QueueMetrics() };
+    }
+    const config = readConfig();
+    const metrics =
+      options.metrics ??
+      new QueueMetrics(config.metricsNamespace ? { namespace: config.metricsNamespace } : {});
+    return { service: await createService(config, { ensureTable: false, runMoveTasks: false }), metrics };
+  };
+  let runtime: Promise<Runtime> | undefined;
+  // Where the last run's gauges stopped, when its deadline came first; a cold container starts from the top.
+  let resumeAfter: string | undefined;
+  return async (_event, context) => {
+    const startedMs = Date.now();
+    const untilMs = startedMs + context.getRemainingTimeInMillis() - marginMs;
+    if (runtime === undefined) {
+      runtime = start().catch((error: unknown) => {
+        runtime = undefined;
+        throw error;
+      });
+    }
+    const { service, metrics } = await runtime;
+    const before = service.meter.snapshot();
+    // Both run at once: a long move task must not hold the gauges back, nor many queues a move task.
+    const [moves, gauges] = await Promise.allSettled([
+      service.moveTaskRunner.runOnce(untilMs),
+      service.gauges.measure({
+        untilMs,
+        ...(resumeAfter !== undefined ? { afterName: resumeAfter } : {}),
+        onGauge: (gauge) => metrics.publishGauge(gauge),
+      }),
+    ]);
+    const after = service.meter.snapshot();
+    const pass = gauges.status === 'fulfilled' ? gauges.value : undefined;
+    if (pass) resumeAfter = pass.complete ? undefined : pass.stoppedAfter;
+    const result: BackgroundResult = {
+      queuesMeasured: pass?.measured ?? 0,
+      gaugesComplete: pass?.complete ?? false,
+      readUnits: after.readUnits - before.readUnits,
+      writeUnits: after.writeUnits - before.writeUnits,
+      dynamodbCalls: after.calls - before.calls,
+      durationMs: Date.now() - startedMs,
+    };
+    const lambdaRequestId = context.awsRequestId;
+    const failures = [moves, gauges].flatMap((outcome) =>
+      outcome.status === 'rejected' ? [outcome.reason] : [],
+    );
+    if (failures.length > 0) {
+      logger.error('background run failed', { lambdaRequestId, ...result, error: failures[0] });
+      // A failed run shows in the function's Errors metric; the next scheduled run tries again.
+      throw failures[0];
+    }
+    if (!result.gaugesComplete) {
+      logger.warn('background run: the deadline stopped the gauges; the next run carries on', {
+        lambdaRequestId,
+        resumeAfter,
+      });
+    }
+    logger.info('background run', { lambdaRequestId, ...result });
+    return result;
+  };
+}
+
+/** The background function's entry point (`lambda/entries/background.handler`). */
+export const handler: BackgroundHandler = createBackgroundHandler();
