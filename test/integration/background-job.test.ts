@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import {
   CreateQueueCommand,
@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { FULL_ACCESS } from '../../lambda/auth/policy.js';
 import type { Config } from '../../lambda/config.js';
 import { createService, type Service } from '../../lambda/create-service.js';
 import { type BackgroundResult, createBackgroundHandler } from '../../lambda/entries/background.js';
@@ -41,6 +42,8 @@ function testConfig(): Config {
     accountId: TEST_ACCOUNT_ID,
     region: TEST_REGION,
     dynamodbCredentials: DUMMY_CREDENTIALS,
+    // Auth on, as deployed: the test client's credentials are a full-access key in the table.
+    auth: { cipher: { kind: 'local', key: randomBytes(32) } },
   };
 }
 
@@ -48,6 +51,7 @@ beforeAll(async () => {
   const config = testConfig();
   tableName = config.tableName;
   service = await createService(config, { ensureTable: true, runMoveTasks: false });
+  await service.accessKeys?.import({ ...DUMMY_CREDENTIALS, name: 'test-client', policy: FULL_ACCESS });
   server = await startNodeServer({ handler: service.handler, port: 0 });
   sqs = createJsonClient(server.url);
 });

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
   CreateQueueCommand,
   DeleteMessageBatchCommand,
@@ -6,22 +6,25 @@ import {
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
-  type SQSClient,
+  SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { FULL_ACCESS } from '../../lambda/auth/policy.js';
 import type { Config } from '../../lambda/config.js';
 import { createService, type Service } from '../../lambda/create-service.js';
 import { createLambdaHandler } from '../../lambda/entries/lambda.js';
+import { QueueMetrics } from '../../lambda/observability/queue-metrics.js';
 import { type CapturedOutput, captureOutput, metricSum, metricValues } from '../helpers/captured-output.js';
 import { DUMMY_CREDENTIALS } from '../helpers/dynamo-local.js';
 import { type HttpApiShim, startHttpApiShim } from '../helpers/http-api-shim.js';
-import { createJsonClient } from '../helpers/json-client.js';
 import { TEST_ACCOUNT_ID, TEST_REGION, uniqueTableName } from '../helpers/server.js';
 
 let service: Service;
 let shim: HttpApiShim;
 let sqs: SQSClient;
 let output: CapturedOutput;
+/** The key the client signs with: its id and secret differ, so a log line can be searched for the secret. */
+let key: { accessKeyId: string; secretAccessKey: string };
 
 beforeAll(async () => {
   const config: Config = {
@@ -30,15 +33,16 @@ beforeAll(async () => {
     accountId: TEST_ACCOUNT_ID,
     region: TEST_REGION,
     dynamodbCredentials: DUMMY_CREDENTIALS,
+    // Auth on, as deployed.
+    auth: { cipher: { kind: 'local', key: randomBytes(32) } },
   };
-  const handler = createLambdaHandler({
-    createService: async (metrics) => {
-      service = await createService(config, { ensureTable: true, runMoveTasks: false, metrics });
-      return service;
-    },
-  });
-  shim = await startHttpApiShim(handler);
-  sqs = createJsonClient(shim.url);
+  const metrics = new QueueMetrics();
+  service = await createService(config, { ensureTable: true, runMoveTasks: false, metrics });
+  const created = await service.accessKeys?.create('observability-test', FULL_ACCESS);
+  if (created === undefined) throw new Error('auth is off');
+  key = created;
+  shim = await startHttpApiShim(createLambdaHandler({ metrics, createService: async () => service }));
+  sqs = new SQSClient({ endpoint: shim.url, region: TEST_REGION, credentials: key, maxAttempts: 1 });
 });
 
 afterAll(async () => {
@@ -60,7 +64,7 @@ function queueName(): string {
 }
 
 describe('Request log', () => {
-  it('writes one JSON line per request with its ids, action, queue, status and latency', async () => {
+  it('writes one JSON line per request with its ids, action, queue, access key, status and latency', async () => {
     const name = queueName();
 
     const created = await sqs.send(new CreateQueueCommand({ QueueName: name }));
@@ -76,6 +80,7 @@ describe('Request log', () => {
       level: 'INFO',
       action: 'SendMessage',
       queueName: name,
+      accessKeyId: key.accessKeyId,
       status: 200,
       lambdaRequestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       latencyMs: expect.any(Number),
@@ -120,7 +125,8 @@ describe('Request log', () => {
     expect(written).not.toContain(body);
     expect(written).not.toContain(receiptHandle);
     expect(written).not.toContain(signature);
-    expect(written).not.toContain(DUMMY_CREDENTIALS.secretAccessKey);
+    expect(written).toContain(key.accessKeyId);
+    expect(written).not.toContain(key.secretAccessKey);
     expect(written.toLowerCase()).not.toContain('authorization');
   });
 });

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { CdkCustomResourceEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { FULL_ACCESS } from '../../lambda/auth/policy.js';
 import type { Config } from '../../lambda/config.js';
 import { createService, type Service } from '../../lambda/create-service.js';
 import { type RunningServer, startNodeServer } from '../../lambda/entries/node-server.js';
@@ -30,8 +31,11 @@ beforeAll(async () => {
     accountId: TEST_ACCOUNT_ID,
     region: TEST_REGION,
     dynamodbCredentials: DUMMY_CREDENTIALS,
+    // Auth on, as deployed: the test client's credentials are a full-access key in the table.
+    auth: { cipher: { kind: 'local', key: randomBytes(32) } },
   };
   service = await createService(config, { ensureTable: true, runMoveTasks: false });
+  await service.accessKeys?.import({ ...DUMMY_CREDENTIALS, name: 'test-client', policy: FULL_ACCESS });
   server = await startNodeServer({ handler: service.handler, port: 0 });
   sqs = createJsonClient(server.url);
 });
