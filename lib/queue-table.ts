@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
@@ -30,7 +30,7 @@ export interface QueueTableProps {
   readonly pointInTimeRecovery?: boolean;
   /**
    * A customer managed KMS key that encrypts the table at rest. The service's functions are allowed to use it
-   * through DynamoDB only.
+   * through DynamoDB only. The stack needs an explicit region (`env`), as TableV2 requires for this key.
    * @default - the AWS managed key for DynamoDB (`alias/aws/dynamodb`)
    */
   readonly encryptionKey?: IKey;
@@ -46,6 +46,11 @@ export class QueueTable extends Construct {
 
   constructor(scope: Construct, id: string, props: QueueTableProps = {}) {
     super(scope, id);
+    if (props.encryptionKey && Token.isUnresolved(Stack.of(this).region)) {
+      throw new Error(
+        'QueueTable encryptionKey needs a stack with an explicit region (env: { region }); this stack is region-agnostic',
+      );
+    }
     this.encryptionKey = props.encryptionKey;
     this.table = new TableV2(this, 'Table', {
       partitionKey: { name: PARTITION_KEY, type: AttributeType.STRING },
