@@ -57,7 +57,9 @@ export function createRequestHandler(
       const response = json
         ? jsonErrorResponse(requestId, sqsError)
         : queryErrorResponse(requestId, sqsError);
-      return { ...response, summary: { ...summaryOf(call), errorCode: sqsError.code } };
+      // The failure behind an InternalError goes to the entry's log line, never to the client.
+      const cause = error === sqsError ? {} : { cause: error };
+      return { ...response, summary: { ...summaryOf(call), errorCode: sqsError.code, ...cause } };
     }
   };
 }

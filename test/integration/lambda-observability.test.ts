@@ -8,15 +8,17 @@ import {
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { FULL_ACCESS } from '../../lambda/auth/policy.js';
 import type { Config } from '../../lambda/config.js';
 import { createService, type Service } from '../../lambda/create-service.js';
+import type { SqsEngine } from '../../lambda/engine/types.js';
 import { createLambdaHandler } from '../../lambda/entries/lambda.js';
 import { QueueMetrics } from '../../lambda/observability/queue-metrics.js';
+import { createRequestHandler } from '../../lambda/protocol/handle-request.js';
 import { type CapturedOutput, captureOutput, metricSum, metricValues } from '../helpers/captured-output.js';
 import { DUMMY_CREDENTIALS } from '../helpers/dynamo-local.js';
-import { type HttpApiShim, startHttpApiShim } from '../helpers/http-api-shim.js';
+import { type HttpApiShim, httpApiEvent, lambdaContext, startHttpApiShim } from '../helpers/http-api-shim.js';
 import { TEST_ACCOUNT_ID, TEST_REGION, uniqueTableName } from '../helpers/server.js';
 
 let service: Service;
@@ -57,6 +59,7 @@ beforeEach(() => {
 
 afterEach(() => {
   output.restore();
+  vi.restoreAllMocks();
 });
 
 function queueName(): string {
@@ -128,6 +131,42 @@ describe('Request log', () => {
     expect(written).toContain(key.accessKeyId);
     expect(written).not.toContain(key.secretAccessKey);
     expect(written.toLowerCase()).not.toContain('authorization');
+  });
+
+  it('writes an InternalError at ERROR level with the failure behind it, which the client never sees', async () => {
+    const engine = new Proxy(
+      { accountId: TEST_ACCOUNT_ID, region: TEST_REGION },
+      {
+        get: (target, name) =>
+          name in target
+            ? target[name as keyof typeof target]
+            : () => Promise.reject(new Error('simulated DynamoDB outage')),
+      },
+    ) as unknown as SqsEngine;
+    const broken = { handler: createRequestHandler(engine) } as unknown as Service;
+    const failing = createLambdaHandler({ metrics: new QueueMetrics(), createService: async () => broken });
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+
+    const result = await failing(
+      httpApiEvent({
+        method: 'POST',
+        url: '/',
+        headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.ListQueues' },
+        body: Buffer.from('{}'),
+      }),
+      lambdaContext(),
+    );
+
+    const [line] = output.logs().filter((l) => l.message === 'request');
+    expect(result.statusCode).toBe(500);
+    expect(result.body).not.toContain('simulated');
+    expect(line).toMatchObject({
+      level: 'ERROR',
+      action: 'ListQueues',
+      status: 500,
+      errorCode: 'InternalError',
+      error: { name: 'Error', message: 'simulated DynamoDB outage' },
+    });
   });
 });
 
