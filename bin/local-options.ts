@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type Config, readConfig } from '../lambda/config.js';
+import { DEFAULT_KEY_FILE } from './key-encryption-key.js';
 
 /** Where `npm start` keeps DynamoDB Local's database unless told otherwise: `.data/dynamodb` in the repo. */
 export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../.data/dynamodb', import.meta.url));
@@ -25,8 +26,18 @@ export interface LocalOptions {
   readonly dynamodb: DynamoDbTarget;
   /** Absolute path of a queues config file to apply at start. @default - no queues are declared */
   readonly queuesConfig?: string;
+  /** Require SigV4 signatures from the table's keys (and a keys file's). @default - auth off: any credentials */
+  readonly auth?: LocalAuthOptions;
   /** Flags that were given but have no effect, to print before starting. */
   readonly warnings: readonly string[];
+}
+
+/** `--auth` and `--keys`. */
+export interface LocalAuthOptions {
+  /** Absolute path of a JSON file of plain-text dev keys. @default - only the keys in the table */
+  readonly keysFile?: string;
+  /** Absolute path of the key-encryption key. @default DEFAULT_KEY_FILE (`.data/key-encryption-key`) */
+  readonly keyFile: string;
 }
 
 /** A mistake on the command line: printed with the usage hint, without a stack trace. */
@@ -54,6 +65,13 @@ Options (environment variable in brackets):
   --region <region>          region in ARNs and for DynamoDB [AWS_REGION] (default us-east-1)
   --config <file>            create or update the queues this JSON file declares, at every
                              start [QUEUES_CONFIG] (see examples/queues.json)
+  --auth                     require SigV4 signatures from access keys: the table's (create
+                             them with \`npm run keys -- create\`) and any --keys file's
+                             (default: off, any credentials work)
+  --keys <file>              also accept the plain-text dev keys this JSON file lists; implies
+                             --auth
+  --key-file <file>          the key that encrypts the table's secrets, created on first use
+                             (default .data/key-encryption-key in the repo)
   -h, --help                 show this help
 
 Examples:
@@ -61,6 +79,7 @@ Examples:
   npm start -- --in-memory --port 9400
   npm start -- --dynamodb-endpoint http://localhost:8000
   npm start -- --config examples/queues.json
+  npm start -- --auth
 `;
 
 /** Parses `npm start` arguments; flags win over environment variables, which win over defaults. */
@@ -105,7 +124,11 @@ export function parseLocalOptions(args: readonly string[], env: NodeJS.ProcessEn
     };
   }
 
+  if (values['key-file'] !== undefined && !values.auth && !values.keys) {
+    warnings.push('--key-file has no effect without --auth');
+  }
   const queuesConfig = values.config || env.QUEUES_CONFIG;
+  const keysFile = values.keys;
   return {
     help: values.help ?? false,
     host: values.host || env.HOST || DEFAULT_HOST,
@@ -113,6 +136,14 @@ export function parseLocalOptions(args: readonly string[], env: NodeJS.ProcessEn
     config,
     dynamodb,
     ...(queuesConfig ? { queuesConfig: resolve(queuesConfig) } : {}),
+    ...(values.auth || keysFile
+      ? {
+          auth: {
+            keyFile: resolve(values['key-file'] ?? DEFAULT_KEY_FILE),
+            ...(keysFile ? { keysFile: resolve(keysFile) } : {}),
+          },
+        }
+      : {}),
     warnings,
   };
 }
@@ -133,6 +164,9 @@ function parse(args: readonly string[]) {
       'account-id': { type: 'string' },
       region: { type: 'string' },
       config: { type: 'string' },
+      auth: { type: 'boolean' },
+      keys: { type: 'string' },
+      'key-file': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

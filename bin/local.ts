@@ -2,8 +2,10 @@
  * `npm start`: runs DynamoDB Local (unless given an endpoint), creates the table if missing and serves the
  * SQS API on http://127.0.0.1:9324. Ctrl-C or SIGTERM stops the HTTP server, then DynamoDB Local.
  */
-import { mkdir } from 'node:fs/promises';
-import type { Config } from '../lambda/config.js';
+import { mkdir, readFile } from 'node:fs/promises';
+import type { StaticAccessKey } from '../lambda/auth/authenticator.js';
+import { parseStaticKeys, StaticKeysError } from '../lambda/auth/static-keys.js';
+import { type Config, DEFAULT_TABLE_NAME } from '../lambda/config.js';
 import { createService, type Service } from '../lambda/create-service.js';
 import { type RunningServer, startNodeServer } from '../lambda/entries/node-server.js';
 import { chooseDynamoDbCredentials } from './dynamodb-credentials.js';
@@ -17,7 +19,16 @@ import {
   MIN_JAVA_MAJOR,
   startDynamoDbLocal,
 } from './dynamodb-local.js';
-import { HELP, type LocalOptions, parseLocalOptions, UsageError } from './local-options.js';
+import { DEFAULT_KEY_FILE, loadKeyEncryptionKey } from './key-encryption-key.js';
+import { removeLocalEndpoint, writeLocalEndpoint } from './local-endpoint.js';
+import {
+  DEFAULT_DATA_DIR,
+  HELP,
+  type LocalAuthOptions,
+  type LocalOptions,
+  parseLocalOptions,
+  UsageError,
+} from './local-options.js';
 import { assertPortFree, describeListenError } from './port.js';
 import { applyQueuesConfig, readQueuesConfigFile } from './queues-config-file.js';
 import { StartupError } from './startup-error.js';
@@ -26,6 +37,8 @@ import { StartupError } from './startup-error.js';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 let dynamo: DynamoDbLocal | undefined;
+/** The data directory whose endpoint record this process wrote. */
+let dataDirWithEndpoint: string | undefined;
 let service: Service | undefined;
 let server: RunningServer | undefined;
 let stopping = false;
@@ -53,12 +66,13 @@ async function main(): Promise<void> {
     process.exit(0);
   }
   for (const warning of options.warnings) console.warn(`warning: ${warning}`);
-  // A bad queues config stops the start before Java runs or any queue changes.
+  // A bad queues config (or keys file) stops the start before Java runs or any queue changes.
   const queuesConfig = options.queuesConfig ? await readQueuesConfigFile(options.queuesConfig) : undefined;
+  const auth = options.auth ? await prepareAuth(options.auth) : undefined;
 
   // Fail before spending seconds on a JVM when the SQS port is already taken.
   await assertPortFree(options.host, options.port);
-  const config = await prepareDynamoDb(options);
+  const config = { ...(await prepareDynamoDb(options)), ...(auth ? { auth: auth.config } : {}) };
   if (stopping) return;
 
   let created: Service;
@@ -84,7 +98,38 @@ async function main(): Promise<void> {
   } catch (error) {
     throw new StartupError(describeListenError(error, options.host, options.port));
   }
-  printBanner(options, config, server);
+  printBanner(options, config, server, auth?.notes ?? []);
+}
+
+/** The auth config of `--auth`: the local key-encryption key (created on first use) and the dev keys file. */
+async function prepareAuth(
+  options: LocalAuthOptions,
+): Promise<{ config: NonNullable<Config['auth']>; notes: string[] }> {
+  const staticKeys = options.keysFile ? await readKeysFile(options.keysFile) : [];
+  const { key, created } = await loadKeyEncryptionKey(options.keyFile);
+  const notes = created ? [`Created the key-encryption key ${options.keyFile} (mode 0600).`] : [];
+  if (options.keysFile)
+    notes.push(`Dev keys from ${options.keysFile}: ${staticKeys.map((k) => k.accessKeyId).join(', ')}`);
+  return { config: { cipher: { kind: 'local', key }, staticKeys }, notes };
+}
+
+async function readKeysFile(path: string): Promise<StaticAccessKey[]> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new StartupError(`cannot read the keys file ${path}: ${reason}`);
+  }
+  try {
+    return parseStaticKeys(json);
+  } catch (error) {
+    if (!(error instanceof StaticKeysError)) throw error;
+    throw new StartupError(
+      `the keys file ${path} is invalid:\n${error.problems.map((problem) => `  ${problem}`).join('\n')}`,
+    );
+  }
 }
 
 /** Starts DynamoDB Local when needed and returns the config that points at it. */
@@ -116,10 +161,20 @@ async function prepareDynamoDb(options: LocalOptions): Promise<Config> {
     throw error;
   }
   void dynamo.exited.then((exit) => onDynamoDbExit(exit));
+  // `npm run keys` finds this DynamoDB Local through the data directory instead of starting one on the same files.
+  if (target.dataDir) {
+    dataDirWithEndpoint = target.dataDir;
+    await writeLocalEndpoint(target.dataDir, { endpoint: dynamo.endpoint, pid: process.pid });
+  }
   return { ...options.config, dynamodbEndpoint: dynamo.endpoint, dynamodbCredentials: DUMMY_CREDENTIALS };
 }
 
-function printBanner(options: LocalOptions, config: Config, running: RunningServer): void {
+function printBanner(
+  options: LocalOptions,
+  config: Config,
+  running: RunningServer,
+  authNotes: string[],
+): void {
   const wildcard = ['0.0.0.0', '::', '[::]'].includes(options.host);
   const url = wildcard ? `http://localhost:${running.port}` : running.url;
   const storage =
@@ -131,14 +186,46 @@ function printBanner(options: LocalOptions, config: Config, running: RunningServ
       `SQS endpoint: ${url}${wildcard ? ` (listening on ${running.url})` : ''}`,
       `Storage:      ${storage}, table '${config.tableName}'`,
       `Queue URLs:   ${url}/${config.accountId}/<queue name>  (region ${config.region})`,
+      ...authLines(options, config, authNotes),
       '',
-      'Try it (any credentials work; with no AWS config, export AWS_ACCESS_KEY_ID=x',
-      'AWS_SECRET_ACCESS_KEY=x AWS_DEFAULT_REGION=us-east-1 first):',
       `  aws --endpoint-url ${url} sqs create-queue --queue-name demo`,
       '',
       'Press Ctrl-C to stop.',
     ].join('\n'),
   );
+}
+
+function authLines(options: LocalOptions, config: Config, notes: string[]): string[] {
+  if (!config.auth) {
+    return [
+      'Auth:         off: any credentials work (`npm start -- --auth` requires signed requests)',
+      '',
+      'Try it (with no AWS config, export AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x',
+      'AWS_DEFAULT_REGION=us-east-1 first):',
+    ];
+  }
+  // The flags that point `npm run keys` at this table, beyond its defaults.
+  const target = options.dynamodb;
+  const flags = [
+    ...(target.kind === 'local' && target.dataDir !== undefined && target.dataDir !== DEFAULT_DATA_DIR
+      ? [`--data-dir ${target.dataDir}`]
+      : []),
+    ...(target.kind === 'external' || target.dataDir === undefined
+      ? [`--dynamodb-endpoint ${config.dynamodbEndpoint}`]
+      : []),
+    ...(config.tableName !== DEFAULT_TABLE_NAME ? [`--table ${config.tableName}`] : []),
+    ...(options.auth && options.auth.keyFile !== DEFAULT_KEY_FILE
+      ? [`--key-file ${options.auth.keyFile}`]
+      : []),
+  ];
+  const keysFile = options.auth?.keysFile ? ' and the --keys file' : '';
+  return [
+    `Auth:         on: SigV4 with the keys in table '${config.tableName}'${keysFile}`,
+    ...notes.map((note) => `              ${note}`),
+    '',
+    'Try it with a key of your own (the command prints its id and secret, and how to use them):',
+    `  npm run keys -- create --name me --allow '*:*'${flags.map((flag) => ` ${flag}`).join('')}`,
+  ];
 }
 
 async function onSignal(signal: NodeJS.Signals): Promise<void> {
@@ -171,6 +258,7 @@ async function stopAll(): Promise<void> {
   const closingService = service?.close();
   if (closingService)
     await Promise.race([closingService, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+  if (dataDirWithEndpoint) await removeLocalEndpoint(dataDirWithEndpoint).catch(() => undefined);
   await dynamo?.stop();
 }
 
