@@ -1,6 +1,5 @@
 import type { Duration } from 'aws-cdk-lib';
 import { type DeduplicationScope, type FifoThroughputLimit, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
-import { NUMERIC_QUEUE_ATTRIBUTES } from '../lambda/engine/limits.js';
 import { parseQueueDeclaration } from '../lambda/queues-config/parse.js';
 import { planQueues } from '../lambda/queues-config/plan.js';
 import {
@@ -70,41 +69,36 @@ export function impliesFifo(props: QueueDeclarationProps): boolean {
 }
 
 /**
- * The queue as the queues config file would declare it. Every settable attribute is written, with SQS's
- * default when its prop is absent, and tags always: the custom resource leaves out-of-declaration attributes
- * and tags as they are, but removing a prop from CDK code must reset it, as it does for AWS::SQS::Queue.
+ * The queue as the queues config file would declare it: the props that are given, as SQS attributes. A prop
+ * removed later goes back to SQS's default, as for AWS::SQS::Queue: the custom resource compares the new
+ * declaration with the old one.
  */
 export function buildDeclaration(
   name: string,
   props: QueueDeclarationProps,
   deadLetterQueue?: { readonly queue: IServiceQueue; readonly maxReceiveCount: number },
 ): Record<string, unknown> {
-  const fifo = impliesFifo(props);
-  const attributes: Record<string, string> = {
-    VisibilityTimeout: seconds(props.visibilityTimeout, 'VisibilityTimeout'),
-    MessageRetentionPeriod: seconds(props.retentionPeriod, 'MessageRetentionPeriod'),
-    DelaySeconds: seconds(props.deliveryDelay, 'DelaySeconds'),
-    ReceiveMessageWaitTimeSeconds: seconds(props.receiveMessageWaitTime, 'ReceiveMessageWaitTimeSeconds'),
-    MaximumMessageSize: String(
-      props.maxMessageSizeBytes ?? NUMERIC_QUEUE_ATTRIBUTES.MaximumMessageSize.default,
-    ),
-    RedriveAllowPolicy: JSON.stringify(redriveAllowPolicy(props.redriveAllowPolicy)),
+  const given: Record<string, string | undefined> = {
+    // Given explicitly, the parser reports a fifo that contradicts the name; implied, the name decides.
+    FifoQueue: props.fifo === undefined ? undefined : String(props.fifo),
+    ContentBasedDeduplication:
+      props.contentBasedDeduplication === undefined ? undefined : String(props.contentBasedDeduplication),
+    DeduplicationScope: props.deduplicationScope,
+    FifoThroughputLimit: props.fifoThroughputLimit,
+    VisibilityTimeout: seconds(props.visibilityTimeout),
+    MessageRetentionPeriod: seconds(props.retentionPeriod),
+    DelaySeconds: seconds(props.deliveryDelay),
+    ReceiveMessageWaitTimeSeconds: seconds(props.receiveMessageWaitTime),
+    MaximumMessageSize:
+      props.maxMessageSizeBytes === undefined ? undefined : String(props.maxMessageSizeBytes),
+    RedriveAllowPolicy:
+      props.redriveAllowPolicy && JSON.stringify(redriveAllowPolicy(props.redriveAllowPolicy)),
   };
-  // Given explicitly, the parser reports a fifo that contradicts the name; implied, it follows the name.
-  if (props.fifo !== undefined) attributes.FifoQueue = String(props.fifo);
-  if (fifo || props.contentBasedDeduplication !== undefined) {
-    attributes.ContentBasedDeduplication = String(props.contentBasedDeduplication ?? false);
-  }
-  if (fifo || props.deduplicationScope !== undefined) {
-    attributes.DeduplicationScope = props.deduplicationScope ?? 'queue';
-  }
-  if (fifo || props.fifoThroughputLimit !== undefined) {
-    attributes.FifoThroughputLimit = props.fifoThroughputLimit ?? 'perQueue';
-  }
+  const attributes = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
   return {
     name,
     attributes,
-    tags: { ...props.tags },
+    ...(props.tags ? { tags: { ...props.tags } } : {}),
     ...(deadLetterQueue
       ? {
           deadLetterQueue: {
@@ -165,16 +159,15 @@ function propField(field: string): string {
   return field;
 }
 
-function seconds(duration: Duration | undefined, attribute: keyof typeof NUMERIC_QUEUE_ATTRIBUTES): string {
-  if (duration === undefined) return String(NUMERIC_QUEUE_ATTRIBUTES[attribute].default);
+function seconds(duration: Duration | undefined): string | undefined {
   // Not integral: 1.5 s is reported by the parser as "must be an integer ..., got "1.5"".
-  return String(duration.toSeconds({ integral: false }));
+  return duration === undefined ? undefined : String(duration.toSeconds({ integral: false }));
 }
 
-function redriveAllowPolicy(policy: RedriveAllowPolicy | undefined): Record<string, unknown> {
-  const sourceQueues = policy?.sourceQueues;
+function redriveAllowPolicy(policy: RedriveAllowPolicy): Record<string, unknown> {
+  const sourceQueues = policy.sourceQueues;
   const permission =
-    policy?.redrivePermission ?? (sourceQueues ? RedrivePermission.BY_QUEUE : RedrivePermission.ALLOW_ALL);
+    policy.redrivePermission ?? (sourceQueues ? RedrivePermission.BY_QUEUE : RedrivePermission.ALLOW_ALL);
   return {
     redrivePermission: permission,
     ...(sourceQueues ? { sourceQueueArns: sourceQueues.map((queue) => queue.queueArn) } : {}),

@@ -30,7 +30,7 @@ function declarationOf(stack: Stack, queue: Queue): Record<string, unknown> {
 }
 
 describe('Queue', () => {
-  it('declares a Standard queue with every attribute, SQS defaults for the props not given', () => {
+  it('declares a Standard queue with the attributes its props set, as the queues config file writes them', () => {
     const stack = newStack();
 
     const queue = new Queue(stack, 'Orders', {
@@ -43,20 +43,21 @@ describe('Queue', () => {
 
     expect(declarationOf(stack, queue)).toEqual({
       name: 'orders',
-      attributes: {
-        VisibilityTimeout: '60',
-        MessageRetentionPeriod: '345600',
-        DelaySeconds: '0',
-        ReceiveMessageWaitTimeSeconds: '20',
-        MaximumMessageSize: '1048576',
-        RedriveAllowPolicy: '{"redrivePermission":"allowAll"}',
-      },
+      attributes: { VisibilityTimeout: '60', ReceiveMessageWaitTimeSeconds: '20' },
       tags: { team: 'shop' },
     });
     Template.fromStack(stack).hasResource('Custom::SqsQueue', {
       Properties: { ServiceToken: SERVICE.serviceToken },
       DeletionPolicy: 'Delete',
     });
+  });
+
+  it('declares no attributes and no tags when no prop sets them', () => {
+    const stack = newStack();
+
+    const queue = new Queue(stack, 'Orders', { service: SERVICE, queueName: 'orders' });
+
+    expect(declarationOf(stack, queue)).toEqual({ name: 'orders', attributes: {} });
   });
 
   it('declares a FIFO queue with its FIFO attributes', () => {
@@ -75,16 +76,13 @@ describe('Queue', () => {
 
     expect(queue.fifo).toBe(true);
     expect(declarationOf(stack, queue).attributes).toEqual({
-      VisibilityTimeout: '30',
-      MessageRetentionPeriod: '1209600',
-      DelaySeconds: '5',
-      ReceiveMessageWaitTimeSeconds: '0',
-      MaximumMessageSize: '2048',
-      RedriveAllowPolicy: '{"redrivePermission":"allowAll"}',
       FifoQueue: 'true',
       ContentBasedDeduplication: 'true',
       DeduplicationScope: 'messageGroup',
       FifoThroughputLimit: 'perMessageGroupId',
+      MessageRetentionPeriod: '1209600',
+      DelaySeconds: '5',
+      MaximumMessageSize: '2048',
     });
   });
 
