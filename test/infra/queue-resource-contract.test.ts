@@ -30,8 +30,10 @@ interface CustomResource {
 
 /** The stack's queue resources, each after the ones it depends on, as CloudFormation creates them. */
 function queueResources(stack: Stack): [string, CustomResource][] {
-  const resources: Record<string, CustomResource> =
-    Template.fromStack(stack).findResources('Custom::SqsQueue');
+  const resources = Template.fromStack(stack).findResources('Custom::SqsQueue') as Record<
+    string,
+    CustomResource
+  >;
   const ordered: [string, CustomResource][] = [];
   const visit = (id: string) => {
     if (ordered.some(([done]) => done === id)) return;
