@@ -39,7 +39,8 @@ export class QueueServiceStack extends Stack {
     });
     if (service.domainName) {
       new CfnOutput(this, 'DomainTarget', {
-        description: `Point ${service.domainName.name} here (CNAME, or an alias record with the hosted zone below)`,
+        // A literal: CloudFormation takes no intrinsic functions in an output's description.
+        description: 'Point the custom domain here: a CNAME, or an alias record in DomainTargetHostedZoneId',
         value: service.domainName.regionalDomainName,
       });
       new CfnOutput(this, 'DomainTargetHostedZoneId', { value: service.domainName.regionalHostedZoneId });

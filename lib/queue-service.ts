@@ -1,14 +1,5 @@
 import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import {
-  HttpApi,
-  DomainName as HttpDomainName,
-  HttpStage,
-  LogGroupLogDestination,
-  PayloadFormatVersion,
-} from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import type { ICertificate } from 'aws-cdk-lib/aws-certificatemanager';
+import type { HttpApi, DomainName as HttpDomainName } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -18,16 +9,17 @@ import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Provider } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { ENCRYPTION_PURPOSE } from '../lambda/auth/secret-cipher.js';
 import type { IQueueService } from './queue.js';
 import { QueueTable, type QueueTableProps } from './queue-table.js';
+import { createHttpApi, type QueueServiceDomainProps } from './service-api.js';
 import { ServiceFunction } from './service-function.js';
 import { ServiceMonitoring } from './service-monitoring.js';
 
+export type { QueueServiceDomainProps } from './service-api.js';
+
 /** The namespace of the service's metrics unless told otherwise. */
 export const DEFAULT_METRICS_NAMESPACE = 'DynamoSQS';
-
-/** The encryption context the runtime and the keys CLI use for access-key secrets. */
-export const ACCESS_KEY_ENCRYPTION_PURPOSE = 'dynamo-sqs-access-key';
 
 /**
  * The DynamoDB actions the runtime sends (lambda/storage/dynamo/db.ts). TransactWriteItems is no IAM action
@@ -42,34 +34,6 @@ export const TABLE_ACTIONS = [
   'dynamodb:Query',
   'dynamodb:UpdateItem',
 ] as const;
-
-/**
- * One JSON line per request, with the HTTP API's own `$context` variables: who called, what came back, and
- * where the time went. SQS bodies and headers (signatures) are not available to access logs, and not wanted.
- */
-const ACCESS_LOG_FIELDS = {
-  requestId: '$context.requestId',
-  ip: '$context.identity.sourceIp',
-  userAgent: '$context.identity.userAgent',
-  requestTime: '$context.requestTime',
-  method: '$context.httpMethod',
-  path: '$context.path',
-  status: '$context.status',
-  responseLength: '$context.responseLength',
-  responseLatency: '$context.responseLatency',
-  integrationLatency: '$context.integrationLatency',
-  integrationStatus: '$context.integrationStatus',
-  integrationError: '$context.integrationErrorMessage',
-  domainName: '$context.domainName',
-};
-
-/** A custom domain for the service's endpoint. */
-export interface QueueServiceDomainProps {
-  /** The domain clients call: `sqs.example.com`. Point a CNAME or alias record at the `DomainTarget` output. */
-  readonly domainName: string;
-  /** An ACM certificate for the domain, in the stack's region (a regional endpoint). */
-  readonly certificate: ICertificate;
-}
 
 /** How the service is deployed. Every prop has a default that is safe to deploy as it is. */
 export interface QueueServiceProps {
@@ -204,7 +168,7 @@ export class QueueService extends Construct implements IQueueService {
       new PolicyStatement({
         actions: ['kms:Decrypt'],
         resources: [this.accessKeyEncryptionKey.keyArn],
-        conditions: { StringEquals: { 'kms:EncryptionContext:purpose': ACCESS_KEY_ENCRYPTION_PURPOSE } },
+        conditions: { StringEquals: { 'kms:EncryptionContext:purpose': ENCRYPTION_PURPOSE } },
       }),
     );
 
@@ -222,38 +186,13 @@ export class QueueService extends Construct implements IQueueService {
 
     this.serviceToken = this.createQueueProvider(logRetention).serviceToken;
 
-    this.api = new HttpApi(this, 'Api', {
-      description: 'SQS-compatible endpoint',
-      // Every method and path goes to the function, which answers SQS's own errors for the ones it refuses.
-      // The integration keeps HTTP API's default and maximum timeout, 30 s, above the function's 29 s.
-      defaultIntegration: new HttpLambdaIntegration('Request', this.requestFunction.function, {
-        payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
-      }),
-      // The stage below replaces it: a default stage cannot have access logs.
-      createDefaultStage: false,
+    const { api, domainName } = createHttpApi(this, {
+      requestFunction: this.requestFunction.function,
+      logRetention,
+      ...(props.domain ? { domain: props.domain } : {}),
     });
-    if (props.domain) {
-      this.domainName = new HttpDomainName(this, 'DomainName', {
-        domainName: props.domain.domainName,
-        certificate: props.domain.certificate,
-      });
-    }
-    const accessLogs = new LogGroup(this, 'AccessLogs', {
-      retention: logRetention,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    // `$default`, auto-deployed: any other stage name would be the first segment of every path, where the
-    // runtime expects the account id of a queue URL.
-    new HttpStage(this, 'DefaultStage', {
-      httpApi: this.api,
-      stageName: '$default',
-      autoDeploy: true,
-      accessLogSettings: {
-        destination: new LogGroupLogDestination(accessLogs),
-        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
-      },
-      ...(this.domainName ? { domainMapping: { domainName: this.domainName } } : {}),
-    });
+    this.api = api;
+    this.domainName = domainName;
     this.endpoint = props.domain ? `https://${props.domain.domainName}` : this.api.apiEndpoint;
 
     this.monitoring = new ServiceMonitoring(this, 'Monitoring', {

@@ -202,7 +202,10 @@ describe('QueueServiceStack', () => {
       });
       withDomain.template.hasResourceProperties('AWS::ApiGatewayV2::ApiMapping', { Stage: '$default' });
       withDomain.template.hasOutput('Endpoint', { Value: 'https://sqs.example.com' });
-      withDomain.template.hasOutput('DomainTarget', Match.anyValue());
+      withDomain.template.hasOutput('DomainTarget', {
+        Description: Match.stringLikeRegexp('^Point the custom domain here'),
+        Value: resolved(withDomain, withDomain.stack.service.domainName?.regionalDomainName),
+      });
     });
   });
 
