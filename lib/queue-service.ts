@@ -10,6 +10,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Provider } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { ENCRYPTION_PURPOSE } from '../lambda/auth/secret-cipher.js';
+import { DEFAULT_METRICS_NAMESPACE } from '../lambda/observability/queue-metrics.js';
 import type { IQueueService } from './queue.js';
 import { QueueTable, type QueueTableProps } from './queue-table.js';
 import { createHttpApi, type QueueServiceDomainProps } from './service-api.js';
@@ -17,9 +18,6 @@ import { ServiceFunction } from './service-function.js';
 import { ServiceMonitoring } from './service-monitoring.js';
 
 export type { QueueServiceDomainProps } from './service-api.js';
-
-/** The namespace of the service's metrics unless told otherwise. */
-export const DEFAULT_METRICS_NAMESPACE = 'DynamoSQS';
 
 /**
  * The DynamoDB actions the runtime sends (lambda/storage/dynamo/db.ts). TransactWriteItems is no IAM action

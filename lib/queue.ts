@@ -9,6 +9,7 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { MAX_QUEUE_NAME_LENGTH } from '../lambda/engine/limits.js';
+import { QUEUE_METRIC, QUEUE_NAME_DIMENSION } from '../lambda/observability/queue-metrics.js';
 import type { QueueDeclaration } from '../lambda/queues-config/schema.js';
 import {
   buildDeclaration,
@@ -197,58 +198,58 @@ export class Queue extends Construct implements IServiceQueue {
       namespace: this.service.metricsNamespace,
       metricName,
       ...props,
-      dimensionsMap: { QueueName: this.queueName, ...props?.dimensionsMap },
+      dimensionsMap: { [QUEUE_NAME_DIMENSION]: this.queueName, ...props?.dimensionsMap },
     });
   }
 
   /** Messages sent (SendMessage and SendMessageBatch entries). Sum over 5 minutes. */
   metricNumberOfMessagesSent(props?: MetricOptions): Metric {
-    return this.metric('NumberOfMessagesSent', { statistic: Stats.SUM, ...props });
+    return this.metric(QUEUE_METRIC.sent, { statistic: Stats.SUM, ...props });
   }
 
   /** Messages returned by ReceiveMessage. Sum over 5 minutes. */
   metricNumberOfMessagesReceived(props?: MetricOptions): Metric {
-    return this.metric('NumberOfMessagesReceived', { statistic: Stats.SUM, ...props });
+    return this.metric(QUEUE_METRIC.received, { statistic: Stats.SUM, ...props });
   }
 
   /** Messages deleted. Sum over 5 minutes. */
   metricNumberOfMessagesDeleted(props?: MetricOptions): Metric {
-    return this.metric('NumberOfMessagesDeleted', { statistic: Stats.SUM, ...props });
+    return this.metric(QUEUE_METRIC.deleted, { statistic: Stats.SUM, ...props });
   }
 
   /** ReceiveMessage calls that returned no message. Sum over 5 minutes. */
   metricNumberOfEmptyReceives(props?: MetricOptions): Metric {
-    return this.metric('NumberOfEmptyReceives', { statistic: Stats.SUM, ...props });
+    return this.metric(QUEUE_METRIC.emptyReceives, { statistic: Stats.SUM, ...props });
   }
 
   /** Size of the messages sent, in bytes. Average over 5 minutes. */
   metricSentMessageSize(props?: MetricOptions): Metric {
-    return this.metric('SentMessageSize', { statistic: Stats.AVERAGE, ...props });
+    return this.metric(QUEUE_METRIC.sentMessageSize, { statistic: Stats.AVERAGE, ...props });
   }
 
   /** Messages moved from this queue to its dead-letter queue. Sum over 5 minutes. */
   metricNumberOfMessagesMovedToDeadLetterQueue(props?: MetricOptions): Metric {
-    return this.metric('NumberOfMessagesMovedToDeadLetterQueue', { statistic: Stats.SUM, ...props });
+    return this.metric(QUEUE_METRIC.movedToDeadLetterQueue, { statistic: Stats.SUM, ...props });
   }
 
   /** Messages available for retrieval, reported every minute. Maximum over 5 minutes. */
   metricApproximateNumberOfMessagesVisible(props?: MetricOptions): Metric {
-    return this.metric('ApproximateNumberOfMessagesVisible', { statistic: Stats.MAXIMUM, ...props });
+    return this.metric(QUEUE_METRIC.visible, { statistic: Stats.MAXIMUM, ...props });
   }
 
   /** Messages received and not yet deleted or visible again, reported every minute. Maximum over 5 minutes. */
   metricApproximateNumberOfMessagesNotVisible(props?: MetricOptions): Metric {
-    return this.metric('ApproximateNumberOfMessagesNotVisible', { statistic: Stats.MAXIMUM, ...props });
+    return this.metric(QUEUE_METRIC.notVisible, { statistic: Stats.MAXIMUM, ...props });
   }
 
   /** Messages waiting out a delay, reported every minute. Maximum over 5 minutes. */
   metricApproximateNumberOfMessagesDelayed(props?: MetricOptions): Metric {
-    return this.metric('ApproximateNumberOfMessagesDelayed', { statistic: Stats.MAXIMUM, ...props });
+    return this.metric(QUEUE_METRIC.delayed, { statistic: Stats.MAXIMUM, ...props });
   }
 
   /** Age of the oldest message, in seconds, reported every minute. Maximum over 5 minutes. */
   metricApproximateAgeOfOldestMessage(props?: MetricOptions): Metric {
-    return this.metric('ApproximateAgeOfOldestMessage', { statistic: Stats.MAXIMUM, ...props });
+    return this.metric(QUEUE_METRIC.ageOfOldestMessage, { statistic: Stats.MAXIMUM, ...props });
   }
 
   private createDeadLetterQueueAlarm(target: Queue, props: DeadLetterQueueAlarmProps): Alarm {

@@ -16,6 +16,7 @@ import {
 import { Operation, type TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { QUEUE_METRIC, QUEUE_NAME_DIMENSION } from '../lambda/observability/queue-metrics.js';
 
 /** The DynamoDB operations the runtime sends, for the throttle and system-error graphs. */
 const TABLE_OPERATIONS = [
@@ -141,19 +142,19 @@ export class ServiceMonitoring extends Construct {
       searchEachQueue(props.metricsNamespace, metricName, statistic);
     this.dashboard.addWidgets(
       new TextWidget({ markdown: '## Queues', width: 24, height: 1 }),
-      graph('Messages sent', [perQueue('NumberOfMessagesSent', 'Sum')]),
-      graph('Messages received', [perQueue('NumberOfMessagesReceived', 'Sum')]),
-      graph('Messages deleted', [perQueue('NumberOfMessagesDeleted', 'Sum')]),
+      graph('Messages sent', [perQueue(QUEUE_METRIC.sent, 'Sum')]),
+      graph('Messages received', [perQueue(QUEUE_METRIC.received, 'Sum')]),
+      graph('Messages deleted', [perQueue(QUEUE_METRIC.deleted, 'Sum')]),
     );
     this.dashboard.addWidgets(
-      graph('Visible messages', [perQueue('ApproximateNumberOfMessagesVisible', 'Maximum')]),
-      graph('Messages in flight', [perQueue('ApproximateNumberOfMessagesNotVisible', 'Maximum')]),
-      graph('Age of the oldest message (s)', [perQueue('ApproximateAgeOfOldestMessage', 'Maximum')]),
+      graph('Visible messages', [perQueue(QUEUE_METRIC.visible, 'Maximum')]),
+      graph('Messages in flight', [perQueue(QUEUE_METRIC.notVisible, 'Maximum')]),
+      graph('Age of the oldest message (s)', [perQueue(QUEUE_METRIC.ageOfOldestMessage, 'Maximum')]),
     );
     this.dashboard.addWidgets(
-      graph('Moved to a dead-letter queue', [perQueue('NumberOfMessagesMovedToDeadLetterQueue', 'Sum')]),
-      graph('Empty receives', [perQueue('NumberOfEmptyReceives', 'Sum')]),
-      graph('Delayed messages', [perQueue('ApproximateNumberOfMessagesDelayed', 'Maximum')]),
+      graph('Moved to a dead-letter queue', [perQueue(QUEUE_METRIC.movedToDeadLetterQueue, 'Sum')]),
+      graph('Empty receives', [perQueue(QUEUE_METRIC.emptyReceives, 'Sum')]),
+      graph('Delayed messages', [perQueue(QUEUE_METRIC.delayed, 'Maximum')]),
     );
   }
 }
@@ -165,7 +166,7 @@ function graph(title: string, left: IMetric[]): GraphWidget {
 /** One line per queue, whatever queues exist: a SEARCH over the namespace's `QueueName` dimension. */
 export function searchEachQueue(namespace: string, metricName: string, statistic: string): MathExpression {
   return new MathExpression({
-    expression: `SEARCH('{${namespace},QueueName} MetricName="${metricName}"', '${statistic}', 300)`,
+    expression: `SEARCH('{${namespace},${QUEUE_NAME_DIMENSION}} MetricName="${metricName}"', '${statistic}', 300)`,
     usingMetrics: {},
     label: '',
     period: FIVE_MINUTES,
