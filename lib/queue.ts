@@ -1,4 +1,4 @@
-import { CustomResource, type Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CustomResource, type Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import {
   Alarm,
   ComparisonOperator,
@@ -155,6 +155,12 @@ export class Queue extends Construct implements IServiceQueue {
 
   constructor(scope: Construct, id: string, props: QueueProps) {
     super(scope, id);
+    if (props.queueName !== undefined && Token.isUnresolved(props.queueName)) {
+      // The name decides the queue type and is its physical id, so it is checked here, before deployment.
+      throw new Error(
+        `Queue ${this.node.path}: queueName must be a literal string, not a token resolved at deployment; leave it out for a generated name`,
+      );
+    }
     this.service = props.service;
     this.fifo = impliesFifo(props);
     this.queueName = props.queueName ?? this.generateName();

@@ -1,4 +1,4 @@
-import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import {
@@ -341,6 +341,15 @@ describe('Queue validation at synth time', () => {
         deliveryDelay: Duration.hours(1),
       }),
     ).toThrow(/visibilityTimeout must be .*\n.*deliveryDelay must be/);
+  });
+
+  it('rejects a queue name known only at deployment', () => {
+    const stack = newStack();
+    const name = new CfnParameter(stack, 'QueueName').valueAsString;
+
+    expect(() => new Queue(stack, 'Queue', { service: SERVICE, queueName: name })).toThrow(
+      /queueName must be a literal string, not a token resolved at deployment/,
+    );
   });
 
   it('rejects a Standard dead-letter queue for a FIFO queue', () => {
