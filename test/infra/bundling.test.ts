@@ -6,7 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueueServiceStack } from '../../lib/queue-service-stack.js';
-import { appWithoutBundling } from './synth.js';
+import { appWithoutBundling, SYNTH_TIMEOUT_MS } from './synth.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CDK_JSON = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8'));
@@ -85,7 +85,7 @@ describe('the default app, bundled for real', { timeout: BUNDLING_TIMEOUT_MS }, 
   });
 });
 
-describe('template tests', () => {
+describe('template tests', { timeout: SYNTH_TIMEOUT_MS }, () => {
   it('skip esbuild: no function code is built', () => {
     const app = appWithoutBundling();
     new QueueServiceStack(app, 'QueueService');

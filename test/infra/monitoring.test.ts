@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
-import { resolved, synthService } from './synth.js';
+import { resolved, SYNTH_TIMEOUT_MS, synthService } from './synth.js';
 
 /** The dashboard body with its tokens resolved to the template's intrinsics, as one string. */
 function dashboardBody(template: ReturnType<typeof synthService>['template']): string {
@@ -10,7 +10,7 @@ function dashboardBody(template: ReturnType<typeof synthService>['template']): s
   return JSON.stringify(dashboard?.Properties.DashboardBody);
 }
 
-describe('service monitoring', () => {
+describe('service monitoring', { timeout: SYNTH_TIMEOUT_MS }, () => {
   const service = synthService();
   const { template, stack } = service;
 

@@ -9,7 +9,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { ExampleStack } from '../../lib/example-stack.js';
 import { QueueServiceStack } from '../../lib/queue-service-stack.js';
-import { appWithoutBundling, ENV } from './synth.js';
+import { appWithoutBundling, ENV, SYNTH_TIMEOUT_MS } from './synth.js';
 
 interface ValidationReport {
   readonly pluginReports: readonly {
@@ -37,9 +37,6 @@ function nagViolations(report: ValidationReport | undefined): string[] {
     .filter((plugin) => plugin.pluginName === 'AwsSolutions')
     .flatMap((plugin) => plugin.violations.map((v) => `${v.severity} ${v.ruleName}`));
 }
-
-/** Synthesizing four stacks and checking every resource takes 10-40 s on a busy two-core machine. */
-const SYNTH_TIMEOUT_MS = 120_000;
 
 describe('cdk-nag AwsSolutions checks', { timeout: SYNTH_TIMEOUT_MS }, () => {
   it('finds nothing unacknowledged in the service stack and the example stack', () => {

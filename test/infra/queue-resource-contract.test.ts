@@ -9,6 +9,7 @@ import { ExampleStack } from '../../lib/example-stack.js';
 import { type IQueueService, Queue } from '../../lib/queue.js';
 import { DUMMY_CREDENTIALS } from '../helpers/dynamo-local.js';
 import { TEST_ACCOUNT_ID, TEST_REGION, uniqueTableName } from '../helpers/server.js';
+import { SYNTH_TIMEOUT_MS } from './synth.js';
 
 /**
  * The contract between the `Queue` construct and the custom resource function: what the construct writes
@@ -93,7 +94,7 @@ async function attributesOf(queueName: string): Promise<Record<string, string>> 
   return { ...(await service.engine.getQueueAttributes({ queueName, attributeNames: ['All'] })) };
 }
 
-describe('Queue construct and queue resource function', () => {
+describe('Queue construct and queue resource function', { timeout: SYNTH_TIMEOUT_MS }, () => {
   it('creates the README example’s queues as declared, dead-letter queues first', async () => {
     const stack = new ExampleStack(new App(), 'Example', { service: SERVICE });
 

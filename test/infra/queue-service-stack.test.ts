@@ -3,11 +3,11 @@ import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
-import { resolved, statementsOf, synthService } from './synth.js';
+import { resolved, SYNTH_TIMEOUT_MS, statementsOf, synthService } from './synth.js';
 
 const CERTIFICATE_ARN = 'arn:aws:acm:eu-west-1:123456789012:certificate/abc';
 
-describe('QueueServiceStack', () => {
+describe('QueueServiceStack', { timeout: SYNTH_TIMEOUT_MS }, () => {
   const service = synthService();
   const { template, stack } = service;
   const { requestFunction, backgroundFunction, queueResourceFunction } = stack.service;

@@ -8,6 +8,7 @@ import {
   Queue,
   RedrivePermission,
 } from '../../lib/queue.js';
+import { SYNTH_TIMEOUT_MS } from './synth.js';
 
 /** A service deployed elsewhere, as another app would name it. */
 const SERVICE: IQueueService = {
@@ -29,7 +30,7 @@ function declarationOf(stack: Stack, queue: Queue): Record<string, unknown> {
   return JSON.parse(template.Resources[logicalId].Properties.Queue);
 }
 
-describe('Queue', () => {
+describe('Queue', { timeout: SYNTH_TIMEOUT_MS }, () => {
   it('declares a Standard queue with the attributes its props set, as the queues config file writes them', () => {
     const stack = newStack();
 
@@ -270,7 +271,7 @@ function redriveAllowPolicyOf(stack: Stack, queue: Queue): string {
   return (declarationOf(stack, queue).attributes as Record<string, string>).RedriveAllowPolicy ?? '';
 }
 
-describe('Queue validation at synth time', () => {
+describe('Queue validation at synth time', { timeout: SYNTH_TIMEOUT_MS }, () => {
   const invalid: [string, () => Parameters<typeof newQueue>[0], RegExp][] = [
     [
       'fifo: true with a name not ending in .fifo',

@@ -17,6 +17,12 @@ const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(
   readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'),
 ).context;
 
+/**
+ * Synthesizing a service stack takes a second or two alone, but tens of seconds on two cores shared with
+ * other test files: tests that synthesize get this instead of the suite's 30 s.
+ */
+export const SYNTH_TIMEOUT_MS = 120_000;
+
 /** The account and region of stacks whose props hold resources: a customer managed table key needs a region. */
 export const ENV = { account: '123456789012', region: 'eu-west-1' };
 
