@@ -57,16 +57,8 @@ export async function synthBundledApp(): Promise<BundledApp> {
   });
   const template = (stackName: string): CloudFormationTemplate =>
     JSON.parse(readFileSync(join(outdir, `${stackName}.template.json`), 'utf8'));
-  const assetDirectory = (fn: BundledFunction): string => {
-    const found = Object.values(template('QueueService').Resources).find(
-      (resource) =>
-        resource.Type === 'AWS::Lambda::Function' &&
-        String(resource.Properties?.Description ?? '').startsWith(FUNCTIONS[fn]),
-    );
-    const code = found?.Properties?.Code as { S3Key?: unknown } | undefined;
-    if (typeof code?.S3Key !== 'string') throw new Error(`no ${fn} function with an asset in the template`);
-    return join(outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
-  };
+  const assetDirectory = (fn: BundledFunction): string =>
+    functionAssetDirectory(template('QueueService'), outdir, fn);
   return {
     outdir,
     template,
@@ -78,3 +70,22 @@ export async function synthBundledApp(): Promise<BundledApp> {
     remove: () => rmSync(outdir, { recursive: true, force: true }),
   };
 }
+
+/** Where `cdk synth` staged a function's asset in `outdir`: `asset.<hash>`, the hash being the template's S3 key. */
+export function functionAssetDirectory(
+  template: CloudFormationTemplate,
+  outdir: string,
+  fn: BundledFunction,
+): string {
+  const found = Object.values(template.Resources).find(
+    (resource) =>
+      resource.Type === 'AWS::Lambda::Function' &&
+      String(resource.Properties?.Description ?? '').startsWith(FUNCTIONS[fn]),
+  );
+  const code = found?.Properties?.Code as { S3Key?: unknown } | undefined;
+  if (typeof code?.S3Key !== 'string') throw new Error(`no ${fn} function with an asset in the template`);
+  return join(outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
+}
+
+/** The three functions, in the order {@link FUNCTIONS} lists them. */
+export const BUNDLED_FUNCTIONS = Object.keys(FUNCTIONS) as BundledFunction[];

@@ -6,7 +6,8 @@
  * with the local cipher (KEYS_LOCAL_KEY), since no KMS is reachable offline.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   CreateQueueCommand,
@@ -24,7 +25,12 @@ import type { LambdaHandler } from '../../lambda/entries/lambda.js';
 import type { QueueResourceHandler } from '../../lambda/entries/queue-resource.js';
 import { CapacityMeter } from '../../lambda/storage/dynamo/capacity-meter.js';
 import { ensureTable } from '../../lambda/storage/dynamo/table.js';
-import { BUNDLING_TIMEOUT_MS, type BundledApp, synthBundledApp } from '../helpers/bundled-app.js';
+import {
+  BUNDLED_FUNCTIONS,
+  BUNDLING_TIMEOUT_MS,
+  type BundledApp,
+  synthBundledApp,
+} from '../helpers/bundled-app.js';
 import { DUMMY_CREDENTIALS } from '../helpers/dynamo-local.js';
 import { type HttpApiShim, lambdaContext, startHttpApiShim } from '../helpers/http-api-shim.js';
 import { presignUrl, signedGet, signedPost } from '../helpers/query-client.js';
@@ -112,11 +118,29 @@ function queryCode(xml: string): string | undefined {
   return /<Code>([^<]*)<\/Code>/.exec(xml)?.[1];
 }
 
-describe('the bundled request function', () => {
-  it('is the esbuild output of cdk synth: one ES module and its source map', () => {
-    expect(readdirSync(app.assetDirectory('request')).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+describe('the bundles cdk synth makes', () => {
+  it('holds each function as one ES module and its source map, exporting the handler', async () => {
+    for (const fn of BUNDLED_FUNCTIONS) {
+      expect(readdirSync(app.assetDirectory(fn)).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+      expect(typeof (await app.importHandler(fn))).toBe('function');
+    }
   });
 
+  it('puts the AWS SDK in the bundle instead of importing the runtime’s copy, and gives ESM a require', () => {
+    const code = readFileSync(join(app.assetDirectory('request'), 'index.mjs'), 'utf8');
+
+    expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
+    expect(code).not.toMatch(/import\(\s*["']@aws-sdk\//);
+    expect(code).toContain('DynamoDBClient');
+    expect(
+      code.startsWith(
+        "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      ),
+    ).toBe(true);
+  });
+});
+
+describe('the bundled request function', () => {
   it('serves a message lifecycle to the AWS SDK, which signs every call (AWS JSON 1.0)', async () => {
     const sqs = sdk(appKey);
 
