@@ -64,8 +64,9 @@ export interface QueueServiceProps {
    */
   readonly accessKeyEncryptionKey?: IKey;
   /**
-   * Memory of the request function, which also sets its CPU share (1,769 MB is one vCPU).
-   * @default 1024
+   * Memory of the request function, which also sets its CPU share (1,769 MB is one vCPU) and the price of each
+   * second a long poll waits.
+   * @default 512
    */
   readonly requestMemorySize?: number;
   /** Actions of the service alarms (API 5xx, function errors), e.g. an SNS topic. @default - no actions */
@@ -131,11 +132,12 @@ export class QueueService extends Construct implements IQueueService {
       ...functionDefaults,
       entry: 'request',
       description: 'SQS-compatible service: answers every SQS request of the HTTP API',
-      // The handler is CPU-bound on SDK work (SigV4, marshalling, TLS to DynamoDB, JSON and XML), about 3 ms
-      // of a full core per request on the benchmark machine (docs/performance.md) plus cold starts that load
-      // the bundled SDKs. 1,024 MB (about 0.6 vCPU) keeps that in single-digit milliseconds without paying a
-      // whole vCPU for the seconds a long poll spends waiting.
-      memorySize: props.requestMemorySize ?? 1024,
+      // Memory sets both the CPU share and the price of every second a long poll waits, which Lambda bills like
+      // work: an idle 20 s poll costs 20 s x memory. A request needs about 3 ms of a full core (SigV4, marshalling,
+      // DynamoDB calls; docs/performance.md), about 10 ms at 512 MB (0.29 vCPU) on top of DynamoDB's latency, so
+      // 512 MB halves the cost of idle consumers against 1,024 MB for a few milliseconds per request. README,
+      // "Cost on AWS", has the figures.
+      memorySize: props.requestMemorySize ?? 512,
       // API Gateway gives up on an integration after 30 s; the function stops first, and a 20-second long
       // poll ends 2 s before the function's own deadline (LONG_POLL_MARGIN_MS).
       timeout: Duration.seconds(29),
