@@ -1,4 +1,4 @@
-import { vi } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
 
 /** What a Lambda function wrote to stdout and stderr (its CloudWatch log stream), line by line. */
 export interface CapturedOutput {
@@ -85,4 +85,22 @@ export function metricValues(documents: readonly EmfDocument[], queueName: strin
 /** The sum of a counter for one queue, over a set of EMF documents. */
 export function metricSum(documents: readonly EmfDocument[], queueName: string, metric: string): number {
   return metricValues(documents, queueName, metric).reduce((sum, value) => sum + value, 0);
+}
+
+/**
+ * Captures the output of every test of the calling file, from its start to its end; read it through the
+ * returned function.
+ */
+export function useCapturedOutput(): () => CapturedOutput {
+  let output: CapturedOutput | undefined;
+  beforeEach(() => {
+    output = captureOutput();
+  });
+  afterEach(() => {
+    output?.restore();
+  });
+  return () => {
+    if (output === undefined) throw new Error('no test is running');
+    return output;
+  };
 }

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { FULL_ACCESS } from '../../lambda/auth/policy.js';
 import type { Config } from '../../lambda/config.js';
-import { createService, type Service } from '../../lambda/create-service.js';
+import { type CreateServiceOptions, createService, type Service } from '../../lambda/create-service.js';
 import { startNodeServer } from '../../lambda/entries/node-server.js';
 import { registerCleanup } from './cleanup.js';
 import { DUMMY_CREDENTIALS } from './dynamo-local.js';
@@ -27,6 +27,10 @@ export interface TestServerOptions {
    * @default - on, with a fresh local key-encryption key and DUMMY_CREDENTIALS as a full-access key in the table
    */
   readonly auth?: false | TestAuthOptions;
+  /** @default true, as `npm start` runs; the Lambda functions' tests turn it off and call `runOnce` */
+  readonly runMoveTasks?: boolean;
+  /** @default - none, as `npm start` runs */
+  readonly metrics?: CreateServiceOptions['metrics'];
 }
 
 export interface TestAuthOptions {
@@ -52,7 +56,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     dynamodbCredentials: DUMMY_CREDENTIALS,
     ...(options.auth === false ? {} : { auth: testAuthConfig(options.auth ?? {}) }),
   };
-  const service = await createService(config, { ensureTable: true });
+  const service = await createService(config, {
+    ensureTable: true,
+    ...(options.runMoveTasks === undefined ? {} : { runMoveTasks: options.runMoveTasks }),
+    ...(options.metrics === undefined ? {} : { metrics: options.metrics }),
+  });
   if (options.auth !== false && options.auth?.seedDummyKey !== false) {
     // The clients' credentials become a real key: stored encrypted, looked up and verified on every request.
     await service.accessKeys?.import({ ...DUMMY_CREDENTIALS, name: 'test-client', policy: FULL_ACCESS });

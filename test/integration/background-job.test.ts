@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import {
   CreateQueueCommand,
@@ -10,64 +10,34 @@ import {
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { FULL_ACCESS } from '../../lambda/auth/policy.js';
-import type { Config } from '../../lambda/config.js';
-import { createService, type Service } from '../../lambda/create-service.js';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type BackgroundResult, createBackgroundHandler } from '../../lambda/entries/background.js';
-import { type RunningServer, startNodeServer } from '../../lambda/entries/node-server.js';
 import { queueKey } from '../../lambda/storage/dynamo/schema.js';
-import { type CapturedOutput, captureOutput, type EmfDocument } from '../helpers/captured-output.js';
+import { type EmfDocument, useCapturedOutput } from '../helpers/captured-output.js';
 import { DUMMY_CREDENTIALS } from '../helpers/dynamo-local.js';
 import { lambdaContext } from '../helpers/http-api-shim.js';
 import { createJsonClient } from '../helpers/json-client.js';
 import { pollFor, pollUntil } from '../helpers/poll.js';
-import { TEST_ACCOUNT_ID, TEST_REGION, uniqueTableName } from '../helpers/server.js';
+import { startTestServer, TEST_ACCOUNT_ID, TEST_REGION, type TestServer } from '../helpers/server.js';
 
 /** The scheduled function's timeout, and how long before it the work stops. */
 const TIMEOUT_MS = 60_000;
 const MARGIN_MS = 10_000;
 
-let service: Service;
-let tableName: string;
-let server: RunningServer;
+let server: TestServer;
 let sqs: SQSClient;
-let output: CapturedOutput;
-const runBackground = createBackgroundHandler({ createService: async () => service });
-
-function testConfig(): Config {
-  return {
-    tableName: uniqueTableName(),
-    dynamodbEndpoint: inject('dynamodbEndpoint'),
-    accountId: TEST_ACCOUNT_ID,
-    region: TEST_REGION,
-    dynamodbCredentials: DUMMY_CREDENTIALS,
-    // Auth on, as deployed: the test client's credentials are a full-access key in the table.
-    auth: { cipher: { kind: 'local', key: randomBytes(32) } },
-  };
-}
+const output = useCapturedOutput();
+const runBackground = createBackgroundHandler({ createService: async () => server.service });
 
 beforeAll(async () => {
-  const config = testConfig();
-  tableName = config.tableName;
-  service = await createService(config, { ensureTable: true, runMoveTasks: false });
-  await service.accessKeys?.import({ ...DUMMY_CREDENTIALS, name: 'test-client', policy: FULL_ACCESS });
-  server = await startNodeServer({ handler: service.handler, port: 0 });
+  // Auth on, as deployed; move tasks only move when a scheduled run calls `runOnce`.
+  server = await startTestServer({ runMoveTasks: false });
   sqs = createJsonClient(server.url);
 });
 
 afterAll(async () => {
   sqs?.destroy();
   await server?.close();
-  await service?.close();
-});
-
-beforeEach(() => {
-  output = captureOutput();
-});
-
-afterEach(() => {
-  output.restore();
 });
 
 function queueName(): string {
@@ -80,9 +50,11 @@ function queueUrl(name: string): string {
 
 /** One scheduled run with the function's full minute, and the gauge document it wrote for `name`. */
 async function gaugesAfterRun(name: string): Promise<EmfDocument | undefined> {
-  output.clear();
+  output().clear();
   await runBackground({}, lambdaContext(TIMEOUT_MS));
-  return output.emf().find((doc) => doc.QueueName === name);
+  return output()
+    .emf()
+    .find((doc) => doc.QueueName === name);
 }
 
 async function createQueue(name: string, attributes: Record<string, string> = {}): Promise<string> {
@@ -151,7 +123,9 @@ describe('Background job: gauges', () => {
       10_000,
       250,
     );
-    const other = output.emf().find((doc) => doc.QueueName === neverReceived);
+    const other = output()
+      .emf()
+      .find((doc) => doc.QueueName === neverReceived);
 
     expect(received.Messages?.map((m) => m.Body)).toEqual(['1']);
     expect(gauges).toMatchObject({
@@ -291,8 +265,8 @@ describe('Background job: cleanup', () => {
 
 describe('Background job: cost and limits', () => {
   it('makes two DynamoDB reads when there is nothing to do', async () => {
-    const idle = await createService(testConfig(), { ensureTable: true, runMoveTasks: false });
-    const runIdle = createBackgroundHandler({ createService: async () => idle });
+    const idle = await startTestServer({ runMoveTasks: false });
+    const runIdle = createBackgroundHandler({ createService: async () => idle.service });
 
     let result: BackgroundResult;
     try {
@@ -316,7 +290,9 @@ describe('Background job: cost and limits', () => {
     await createQueue(name);
 
     const late = await runBackground({}, lambdaContext(MARGIN_MS - 1));
-    const warning = output.logs().find((line) => line.level === 'WARN');
+    const warning = output()
+      .logs()
+      .find((line) => line.level === 'WARN');
     const next = await gaugesAfterRun(name);
 
     expect(late).toMatchObject({ queuesMeasured: 0, gaugesComplete: false });
@@ -329,7 +305,9 @@ describe('Background job: cost and limits', () => {
 
     await runBackground({}, lambdaContext(TIMEOUT_MS));
 
-    const [line] = output.logs().filter((l) => l.message === 'background run');
+    const [line] = output()
+      .logs()
+      .filter((l) => l.message === 'background run');
     expect(line).toMatchObject({
       level: 'INFO',
       lambdaRequestId: expect.any(String),
@@ -365,12 +343,12 @@ async function storedTaskCount(dlqName: string): Promise<number> {
   });
   try {
     const queue = await client.send(
-      new GetItemCommand({ TableName: tableName, Key: marshall(queueKey(TEST_ACCOUNT_ID, dlqName)) }),
+      new GetItemCommand({ TableName: server.tableName, Key: marshall(queueKey(TEST_ACCOUNT_ID, dlqName)) }),
     );
     const queueId = queue.Item?.id?.S;
     const tasks = await client.send(
       new QueryCommand({
-        TableName: tableName,
+        TableName: server.tableName,
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': { S: `MT#${queueId}` } },
         Select: 'COUNT',

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
@@ -7,51 +7,25 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { CdkCustomResourceEvent } from 'aws-lambda';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { FULL_ACCESS } from '../../lambda/auth/policy.js';
-import type { Config } from '../../lambda/config.js';
-import { createService, type Service } from '../../lambda/create-service.js';
-import { type RunningServer, startNodeServer } from '../../lambda/entries/node-server.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQueueResourceHandler } from '../../lambda/entries/queue-resource.js';
-import { type CapturedOutput, captureOutput } from '../helpers/captured-output.js';
-import { DUMMY_CREDENTIALS } from '../helpers/dynamo-local.js';
+import { useCapturedOutput } from '../helpers/captured-output.js';
 import { createJsonClient } from '../helpers/json-client.js';
-import { TEST_ACCOUNT_ID, TEST_REGION, uniqueTableName } from '../helpers/server.js';
+import { startTestServer, TEST_ACCOUNT_ID, TEST_REGION, type TestServer } from '../helpers/server.js';
 
-let service: Service;
-let server: RunningServer;
+let server: TestServer;
 let sqs: SQSClient;
-let output: CapturedOutput;
-const onEvent = createQueueResourceHandler({ createService: async () => service });
+const output = useCapturedOutput();
+const onEvent = createQueueResourceHandler({ createService: async () => server.service });
 
 beforeAll(async () => {
-  const config: Config = {
-    tableName: uniqueTableName(),
-    dynamodbEndpoint: inject('dynamodbEndpoint'),
-    accountId: TEST_ACCOUNT_ID,
-    region: TEST_REGION,
-    dynamodbCredentials: DUMMY_CREDENTIALS,
-    // Auth on, as deployed: the test client's credentials are a full-access key in the table.
-    auth: { cipher: { kind: 'local', key: randomBytes(32) } },
-  };
-  service = await createService(config, { ensureTable: true, runMoveTasks: false });
-  await service.accessKeys?.import({ ...DUMMY_CREDENTIALS, name: 'test-client', policy: FULL_ACCESS });
-  server = await startNodeServer({ handler: service.handler, port: 0 });
+  server = await startTestServer({ runMoveTasks: false });
   sqs = createJsonClient(server.url);
 });
 
 afterAll(async () => {
   sqs?.destroy();
   await server?.close();
-  await service?.close();
-});
-
-beforeEach(() => {
-  output = captureOutput();
-});
-
-afterEach(() => {
-  output.restore();
 });
 
 /** A queue declaration as the CDK `Queue` construct writes it into the custom resource's properties. */
@@ -218,7 +192,11 @@ describe('Queue custom resource: Create', () => {
       'ResourceProperties.Queue must be one queue declaration as a JSON string, got undefined',
     );
     expect(await exists(name)).toBe(false);
-    expect(output.logs().filter((line) => line.level === 'ERROR')).toHaveLength(4);
+    expect(
+      output()
+        .logs()
+        .filter((line) => line.level === 'ERROR'),
+    ).toHaveLength(4);
   });
 });
 
