@@ -78,6 +78,14 @@ async function serve(
       return;
     }
     const response = await handler(toHttpRequest(req, body), { signal: gone.signal });
+    const { summary } = response;
+    if (summary?.cause !== undefined) {
+      console.error(summary.errorCode, {
+        requestId: summary.requestId,
+        action: summary.action,
+        cause: summary.cause,
+      });
+    }
     res.writeHead(response.status, response.headers).end(response.body);
   } catch (error) {
     // The handler turns every failure into an SQS error response; reaching here means a broken socket.

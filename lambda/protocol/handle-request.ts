@@ -53,7 +53,7 @@ export function createRequestHandler(
         : await handleQuery(request, context, call);
       return { ...response, summary: summaryOf(call) };
     } catch (error) {
-      const sqsError = toSqsError(error, call);
+      const sqsError = toSqsError(error);
       const response = json
         ? jsonErrorResponse(requestId, sqsError)
         : queryErrorResponse(requestId, sqsError);
@@ -133,10 +133,12 @@ function resolveAction(name: string): Action {
   return action;
 }
 
-/** SqsErrors go to the client as they are; anything else is a bug or an outage, so it is logged and hidden. */
-function toSqsError(error: unknown, call: CallInfo): SqsError {
+/**
+ * SqsErrors go to the client as they are; anything else is a bug or an outage, so it is hidden from the client and
+ * handed to the entry in the response summary (`cause`), which logs it its own way.
+ */
+function toSqsError(error: unknown): SqsError {
   if (error instanceof SqsError) return error;
-  console.error('InternalError', { requestId: call.requestId, action: call.action, cause: error });
   return new SqsError('InternalError', 'We encountered an internal error. Please try again.', {
     cause: error,
   });
