@@ -122,15 +122,17 @@ export function checkClaim(claim: Claim, region: string): CheckedClaim | AuthFai
     );
   }
   const [accessKeyId = '', scopeDate, scopeRegion, scopeService, terminator] = parts;
+  // AWS answers a well-formed scope for another region or service as a bad signature (InvalidSignatureException
+  // on JSON services, SignatureDoesNotMatch on S3 and Query ones), 403, not as an incomplete one.
   if (scopeRegion !== region) {
     return fail(
-      'IncompleteSignature',
+      'SignatureDoesNotMatch',
       `Credential should be scoped to a valid region, not '${scopeRegion}'.`,
     );
   }
   if (scopeService !== SIGNING_SERVICE) {
     return fail(
-      'IncompleteSignature',
+      'SignatureDoesNotMatch',
       `Credential should be scoped to correct service: '${SIGNING_SERVICE}'.`,
     );
   }

@@ -235,8 +235,6 @@ describe('verifySignature with @smithy/signature-v4 header signatures', () => {
       'a short credential',
       (auth: string) => auth.replace(/Credential=[^,]*/, 'Credential=AKIDEXAMPLE/20260301'),
     ],
-    ['another service', (auth: string) => auth.replace('/sqs/', '/sns/')],
-    ['another region', (auth: string) => auth.replace('/us-east-1/', '/eu-west-1/')],
     ['another terminator', (auth: string) => auth.replace('aws4_request', 'aws5_request')],
     ['host not signed', (auth: string) => auth.replace('host;', '')],
   ])('answers IncompleteSignature (400) for an Authorization header with %s', async (_, garble) => {
@@ -244,6 +242,23 @@ describe('verifySignature with @smithy/signature-v4 header signatures', () => {
     const garbled = withHeaders(request, { authorization: garble(request.headers.authorization ?? '') });
 
     expectFailure(await verify(garbled, SIGNED_AT.getTime()), 'IncompleteSignature', 400);
+  });
+
+  it.each([
+    ['another service', (auth: string) => auth.replace('/sqs/', '/sns/'), /scoped to correct service: 'sqs'/],
+    [
+      'another region',
+      (auth: string) => auth.replace('/us-east-1/', '/eu-west-1/'),
+      /scoped to a valid region, not 'eu-west-1'/,
+    ],
+  ])('answers SignatureDoesNotMatch (403) for a credential scoped to %s', async (_, rescope, message) => {
+    const request = await signJsonRequest();
+    const rescoped = withHeaders(request, { authorization: rescope(request.headers.authorization ?? '') });
+
+    const check = await verify(rescoped, SIGNED_AT.getTime());
+
+    expectFailure(check, 'SignatureDoesNotMatch', 403);
+    expect(check).toMatchObject({ message: expect.stringMatching(message) });
   });
 
   it('answers IncompleteSignature (400) without X-Amz-Date', async () => {

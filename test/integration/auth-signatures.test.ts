@@ -323,8 +323,8 @@ describe('RequestExpired', () => {
   });
 });
 
-describe('IncompleteSignature', () => {
-  it('answers a credential scoped to another region', async () => {
+describe('a credential scoped to another region', () => {
+  it('is answered SignatureDoesNotMatch (403), naming the region', async () => {
     const sqs = new SQSClient({
       endpoint: server.url,
       region: 'eu-west-1',
@@ -334,8 +334,9 @@ describe('IncompleteSignature', () => {
 
     const error = await sdkError(() => sqs.send(new ListQueuesCommand({})));
 
-    expect(error.name).toBe('IncompleteSignature');
-    expect(error.$metadata?.httpStatusCode).toBe(400);
+    expect(error.name).toBe('SignatureDoesNotMatch');
+    expect(error.$metadata?.httpStatusCode).toBe(403);
+    expect(error.message).toBe("Credential should be scoped to a valid region, not 'eu-west-1'.");
     sqs.destroy();
   });
 });
