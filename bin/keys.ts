@@ -35,6 +35,8 @@ import { StartupError } from './startup-error.js';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 let dynamo: DynamoDbLocal | undefined;
+/** The SQS endpoint of the `npm start` whose DynamoDB Local this command uses, when it recorded one. */
+let localSqsEndpoint: string | undefined;
 process.on('exit', () => dynamo?.killNow());
 
 try {
@@ -91,7 +93,10 @@ async function connect(target: KeysTarget): Promise<{ client: DynamoDBClient; ci
 /** The DynamoDB Local that `npm start` runs on `dataDir`, or one started here for the length of the command. */
 async function localEndpoint(dataDir: string): Promise<string> {
   const running = await findLocalEndpoint(dataDir);
-  if (running !== undefined) return running;
+  if (running !== undefined) {
+    localSqsEndpoint = running.sqsEndpoint;
+    return running.endpoint;
+  }
   const java = await checkJava();
   if (!java.ok) {
     throw new StartupError(
@@ -148,7 +153,9 @@ async function run(command: KeysCommand, accessKeys: AccessKeys, options: KeysOp
 
 function describeCreated(key: AccessKeyWithSecret, options: KeysOptions): string {
   const endpoint =
-    options.target.kind === 'deployed' ? "<the stack's endpoint URL>" : 'http://localhost:9324';
+    options.target.kind === 'deployed'
+      ? "<the stack's endpoint URL>"
+      : (localSqsEndpoint ?? 'http://localhost:9324');
   return [
     `Created access key ${key.accessKeyId} (${key.name}), allowed: ${key.policy.map(formatStatement).join('; ')}`,
     '',

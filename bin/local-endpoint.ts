@@ -13,6 +13,8 @@ export interface LocalEndpoint {
   readonly endpoint: string;
   /** The `npm start` process, to tell a live record from one a crash left behind. */
   readonly pid: number;
+  /** The SQS endpoint it serves, once it listens: what the keys CLI tells a new key's user to call. */
+  readonly sqsEndpoint?: string;
 }
 
 export async function writeLocalEndpoint(dataDir: string, record: LocalEndpoint): Promise<void> {
@@ -25,18 +27,21 @@ export async function removeLocalEndpoint(dataDir: string, pid: number = process
   if (record?.pid === pid) await rm(join(dataDir, FILE_NAME), { force: true });
 }
 
-/** The endpoint of the `npm start` running on `dataDir`; undefined when none is (a stale record is ignored). */
-export async function findLocalEndpoint(dataDir: string): Promise<string | undefined> {
+/** The record of the `npm start` running on `dataDir`; undefined when none is (a stale record is ignored). */
+export async function findLocalEndpoint(dataDir: string): Promise<LocalEndpoint | undefined> {
   const record = await readRecord(dataDir);
-  return record !== undefined && isAlive(record.pid) ? record.endpoint : undefined;
+  return record !== undefined && isAlive(record.pid) ? record : undefined;
 }
 
 async function readRecord(dataDir: string): Promise<LocalEndpoint | undefined> {
   try {
     const parsed = JSON.parse(await readFile(join(dataDir, FILE_NAME), 'utf8')) as Partial<LocalEndpoint>;
-    return typeof parsed.endpoint === 'string' && typeof parsed.pid === 'number'
-      ? { endpoint: parsed.endpoint, pid: parsed.pid }
-      : undefined;
+    if (typeof parsed.endpoint !== 'string' || typeof parsed.pid !== 'number') return undefined;
+    return {
+      endpoint: parsed.endpoint,
+      pid: parsed.pid,
+      ...(typeof parsed.sqsEndpoint === 'string' ? { sqsEndpoint: parsed.sqsEndpoint } : {}),
+    };
   } catch {
     return undefined;
   }

@@ -99,6 +99,13 @@ async function main(): Promise<void> {
     throw new StartupError(describeListenError(error, options.host, options.port));
   }
   printBanner(options, config, server, auth?.notes ?? []);
+  if (dataDirWithEndpoint !== undefined && dynamo !== undefined) {
+    await writeLocalEndpoint(dataDirWithEndpoint, {
+      endpoint: dynamo.endpoint,
+      pid: process.pid,
+      sqsEndpoint: shownUrl(options, server),
+    });
+  }
 }
 
 /** The auth config of `--auth`: the local key-encryption key (created on first use) and the dev keys file. */
@@ -175,8 +182,8 @@ function printBanner(
   running: RunningServer,
   authNotes: string[],
 ): void {
-  const wildcard = ['0.0.0.0', '::', '[::]'].includes(options.host);
-  const url = wildcard ? `http://localhost:${running.port}` : running.url;
+  const wildcard = isWildcard(options);
+  const url = shownUrl(options, running);
   const storage =
     options.dynamodb.kind === 'external'
       ? `DynamoDB at ${config.dynamodbEndpoint}`
@@ -283,4 +290,13 @@ function indent(text: string): string {
     .filter((line) => line.trim() !== '')
     .map((line) => `  ${line}`)
     .join('\n');
+}
+
+function isWildcard(options: LocalOptions): boolean {
+  return ['0.0.0.0', '::', '[::]'].includes(options.host);
+}
+
+/** The SQS endpoint as a client on this machine calls it. */
+function shownUrl(options: LocalOptions, running: RunningServer): string {
+  return isWildcard(options) ? `http://localhost:${running.port}` : running.url;
 }
