@@ -15,9 +15,11 @@ export interface BenchOptions {
   readonly longPollRounds: number;
   /** Split the service's capacity by SQS action (costs the service a few % of CPU: AsyncLocalStorage). */
   readonly byAction: boolean;
+  /** Run the service with SigV4 authentication on, as deployed: every request verified against a key in the table. */
+  readonly auth: boolean;
 }
 
-export const USAGE = `usage: npm run bench -- [--json] [--seconds N] [--warmup N] [--only NAME[,NAME]] [--rounds N]
+export const USAGE = `usage: npm run bench -- [--json] [--seconds N] [--warmup N] [--only NAME[,NAME]] [--rounds N] [--auth]
 
   --json        print one JSON object on stdout (progress goes to stderr)
   --seconds N   measured window per run, in seconds (default 15)
@@ -28,7 +30,8 @@ export const USAGE = `usage: npm run bench -- [--json] [--seconds N] [--warmup N
                 or standard / fifo for all four of a kind; dlq = the dead-letter moves and redrive (run
                 by default; with --only, only when named)
   --rounds N    long-poll wake-up samples (default 50; 0 skips the long-poll test)
-  --by-action   also split the service's capacity by action under load (AsyncLocalStorage; costs a few % CPU)`;
+  --by-action   also split the service's capacity by action under load (AsyncLocalStorage; costs a few % CPU)
+  --auth        run the service with SigV4 authentication on, as deployed (the clients' key is in the table)`;
 
 /** Thrown for a flag the bench does not know or a value it cannot use; run.ts prints it with USAGE. */
 export class UsageError extends Error {}
@@ -37,6 +40,7 @@ export class UsageError extends Error {}
 export function parseArgs(argv: readonly string[]): BenchOptions {
   let json = false;
   let byAction = false;
+  let auth = false;
   let windowSeconds = 15;
   let warmupSeconds = 3;
   let longPollRounds = 50;
@@ -55,6 +59,9 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
       case '--by-action':
         byAction = true;
         break;
+      case '--auth':
+        auth = true;
+        break;
       case '--seconds':
         windowSeconds = positiveNumber(flag, value());
         break;
@@ -71,7 +78,15 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
         throw new UsageError(`unknown argument ${flag}`);
     }
   }
-  return { json, byAction, windowSeconds, warmupSeconds, longPollRounds, ...(only.length ? { only } : {}) };
+  return {
+    json,
+    byAction,
+    auth,
+    windowSeconds,
+    warmupSeconds,
+    longPollRounds,
+    ...(only.length ? { only } : {}),
+  };
 }
 
 function positiveNumber(flag: string, text: string, zeroAllowed = false): number {

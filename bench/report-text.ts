@@ -28,6 +28,7 @@ function header({ machine, method }: BenchReport): string[] {
     `Load average (1 min): ${load.start} before the bench, ${load.end} at its end (the bench, the server process and DynamoDB Local keep about 2 cores busy).`,
     `Each run: backlog filled to its limit, ${method.warmupSeconds} s warm-up, ${method.windowSeconds} s measured. ` +
       'Absolute figures are this machine; the ratio to the floor is the comparable figure.',
+    ...(method.auth ? [`Service: ${method.auth}.`] : []),
     '',
   ];
 }

@@ -101,7 +101,13 @@ async function main(): Promise<void> {
     const tableName = `bench-${runId}`;
     log('starting the service in its own process...');
     const service = await startServerProcess(
-      { dynamodbEndpoint: local.endpoint, tableName, byAction: options.byAction, runMoveTasks: false },
+      {
+        dynamodbEndpoint: local.endpoint,
+        tableName,
+        byAction: options.byAction,
+        runMoveTasks: false,
+        auth: options.auth,
+      },
       (pid) => {
         serverPid = pid;
       },
@@ -198,7 +204,13 @@ async function main(): Promise<void> {
         redriveMessages: REDRIVE_MESSAGES,
         startMover: async () => {
           mover = await startServerProcess(
-            { dynamodbEndpoint: local.endpoint, tableName, byAction: false, runMoveTasks: true },
+            {
+              dynamodbEndpoint: local.endpoint,
+              tableName,
+              byAction: false,
+              runMoveTasks: true,
+              auth: options.auth,
+            },
             (pid) => {
               moverPid = pid;
             },
@@ -289,6 +301,9 @@ function describeMethod(options: BenchOptions): Record<string, unknown> {
       'ReturnConsumedCapacity over the window; a failed conditional write counts 1 WCU, as AWS bills it',
     fifo: `FIFO queue, ${FIFO_GROUPS} groups: each send call puts its B messages into one random group (explicit deduplication ids); receive B with MessageGroupId and SequenceNumber; compared with the Standard floor of the same shape; order and group locks checked over the whole run (bench/fifo-checker.ts)`,
     splitByAction: options.byAction ? 'AsyncLocalStorage in the server process' : false,
+    auth: options.auth
+      ? 'SigV4 on: every request verified (key cached per process, local AES-GCM cipher); the floor signs nothing'
+      : false,
     longPollWake: 'send start -> receive returned (send done -> receive returned also given)',
     deadLetter:
       'uncontended; source queues with maxReceiveCount 1 and VisibilityTimeout 0. Move: the receive that moves a message minus an empty receive of the same queue, on the main server. Redrive: a second server process with the move task runner on (same table) runs a task with no rate and no destination; its meter from StartMessageMoveTask to COMPLETED (ListMessageMoveTasks every 200 ms), minus those list calls (each metered alone after the task) and the idle polling (rate metered for 15 s before)',

@@ -13,7 +13,9 @@
  * It exits when told to stop or as soon as the parent goes away (the IPC channel closes), so it cannot outlive
  * the bench; the parent also kills it by PID.
  */
+import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { FULL_ACCESS } from '../lambda/auth/policy.js';
 import { DEFAULT_ACCOUNT_ID } from '../lambda/config.js';
 import { createService, type Service } from '../lambda/create-service.js';
 import { type RunningServer, startNodeServer } from '../lambda/entries/node-server.js';
@@ -77,9 +79,14 @@ try {
       accountId: DEFAULT_ACCOUNT_ID,
       region: REGION,
       dynamodbCredentials: DUMMY_CREDENTIALS,
+      ...(config.auth ? { auth: { cipher: { kind: 'local', key: randomBytes(32) } } } : {}),
     },
     { ensureTable: true, runMoveTasks: config.runMoveTasks },
   );
+  if (config.auth) {
+    // Both server processes of a run share the table: the second finds the key there already.
+    await service.accessKeys?.import({ ...DUMMY_CREDENTIALS, name: 'bench', policy: FULL_ACCESS });
+  }
   actions = config.byAction ? new ActionMeter(service.meter) : undefined;
   const handler = actions ? actions.wrap(service.handler) : service.handler;
   server = await startNodeServer({ handler, port: 0 });

@@ -13,6 +13,8 @@ export interface ServerProcessConfig {
    * that every other measurement uses: its idle poll (a Query every 5 s) would land in their meter reads.
    */
   readonly runMoveTasks: boolean;
+  /** SigV4 authentication on, with the bench clients' DUMMY_CREDENTIALS as a full-access key in the table. */
+  readonly auth: boolean;
 }
 
 export type ToServer = { readonly type: 'snapshot'; readonly id: number } | { readonly type: 'stop' };
