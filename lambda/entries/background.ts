@@ -3,6 +3,7 @@ import type { Context } from 'aws-lambda';
 import { readConfig } from '../config.js';
 import { createService, type Service } from '../create-service.js';
 import { QueueMetrics } from '../observability/queue-metrics.js';
+import { perContainer, queueMetricsFor } from './per-container.js';
 
 /**
  * How long before the function's timeout the work stops: a move task step in progress finishes and writes its
@@ -64,24 +65,16 @@ export function createBackgroundHandler(options: BackgroundHandlerOptions = {}):
       return { service: await options.createService(), metrics: options.metrics ?? new QueueMetrics() };
     }
     const config = readConfig();
-    const metrics =
-      options.metrics ??
-      new QueueMetrics(config.metricsNamespace ? { namespace: config.metricsNamespace } : {});
+    const metrics = options.metrics ?? queueMetricsFor(config);
     return { service: await createService(config, { ensureTable: false, runMoveTasks: false }), metrics };
   };
-  let runtime: Promise<Runtime> | undefined;
+  const runtime = perContainer(start);
   // Where the last run's gauges stopped, when its deadline came first; a cold container starts from the top.
   let resumeAfter: string | undefined;
   return async (_event, context) => {
     const startedMs = Date.now();
     const untilMs = startedMs + context.getRemainingTimeInMillis() - marginMs;
-    if (runtime === undefined) {
-      runtime = start().catch((error: unknown) => {
-        runtime = undefined;
-        throw error;
-      });
-    }
-    const { service, metrics } = await runtime;
+    const { service, metrics } = await runtime();
     const before = service.meter.snapshot();
     // Both run at once: a long move task must not hold the gauges back, nor many queues a move task.
     const [moves, gauges] = await Promise.allSettled([

@@ -6,6 +6,7 @@ import type { QueueActivity } from '../engine/activity.js';
 import { QueueMetrics } from '../observability/queue-metrics.js';
 import { logRequest } from '../observability/request-log.js';
 import type { HttpRequest } from '../protocol/http.js';
+import { perContainer, queueMetricsFor } from './per-container.js';
 
 /**
  * How long before the Lambda's deadline a long poll stops waiting: enough for its last DynamoDB read, the
@@ -62,9 +63,7 @@ export function createLambdaHandler(options: LambdaHandlerOptions = {}): LambdaH
       return { service: await options.createService(metrics), metrics };
     }
     const config = readConfig();
-    const metrics =
-      options.metrics ??
-      new QueueMetrics(config.metricsNamespace ? { namespace: config.metricsNamespace } : {});
+    const metrics = options.metrics ?? queueMetricsFor(config);
     // requireAuth: without a key cipher in its environment the function fails closed instead of serving anyone.
     const service = await createService(config, {
       ensureTable: false,
@@ -74,18 +73,14 @@ export function createLambdaHandler(options: LambdaHandlerOptions = {}): LambdaH
     });
     return { service, metrics };
   };
-  let runtime: Promise<Runtime> | undefined;
+  let lambdaRequestId: string | undefined;
+  const runtime = perContainer(start, (error) =>
+    logger.error('service failed to start', { lambdaRequestId, error }),
+  );
   return async (event, context) => {
     const startedMs = Date.now();
-    if (runtime === undefined) {
-      // A failed start (e.g. DynamoDB unreachable) is retried by the next invocation instead of being cached.
-      runtime = start().catch((error: unknown) => {
-        runtime = undefined;
-        logger.error('service failed to start', { lambdaRequestId: context.awsRequestId, error });
-        throw error;
-      });
-    }
-    const { service, metrics } = await runtime;
+    lambdaRequestId = context.awsRequestId;
+    const { service, metrics } = await runtime();
     const deadline = new AbortController();
     const timer = setTimeout(
       () => deadline.abort(),

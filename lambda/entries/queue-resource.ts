@@ -10,6 +10,7 @@ import { applyQueues, QueueApplyError } from '../queues-config/apply.js';
 import { declaredAttributes } from '../queues-config/diff.js';
 import { parseQueueDeclaration } from '../queues-config/parse.js';
 import { type QueueDeclaration, QueuesConfigError, queueArn } from '../queues-config/schema.js';
+import { perContainer } from './per-container.js';
 
 /** What CloudFormation gets back: the queue's name is its physical id. */
 export interface QueueResourceResponse {
@@ -48,16 +49,8 @@ export function createQueueResourceHandler(options: QueueResourceHandlerOptions 
   const logger = options.logger ?? new Logger();
   const start =
     options.createService ?? (() => createService(readConfig(), { ensureTable: false, runMoveTasks: false }));
-  let service: Promise<Service> | undefined;
-  const engine = async (): Promise<SqsEngine> => {
-    if (service === undefined) {
-      service = start().catch((error: unknown) => {
-        service = undefined;
-        throw error;
-      });
-    }
-    return (await service).engine;
-  };
+  const service = perContainer(start);
+  const engine = async (): Promise<SqsEngine> => (await service()).engine;
   return async (event) => {
     const log = { requestType: event.RequestType, logicalResourceId: event.LogicalResourceId };
     try {
