@@ -34,6 +34,7 @@ export const SQS_ERROR_CODES = [
   'RequestExpired',
   'RequestThrottled',
   'ResourceNotFoundException',
+  'ServiceUnavailable',
   'SignatureDoesNotMatch',
   'TooManyEntriesInBatchRequest',
   'UnsupportedOperation',

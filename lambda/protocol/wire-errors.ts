@@ -80,6 +80,11 @@ const WIRE_ERRORS: Readonly<Record<SqsErrorCode, WireError>> = {
   RequestExpired: common('InvalidSignatureException', 400, 'RequestExpired'),
   RequestThrottled: modeled('RequestThrottled', 403),
   ResourceNotFoundException: modeled('ResourceNotFoundException', 404),
+  // Storage unavailable or too slow for the request's deadline: every SDK retries a 503.
+  ServiceUnavailable: {
+    ...common('ServiceUnavailableException', 503, 'ServiceUnavailable'),
+    fault: 'Receiver',
+  },
   SignatureDoesNotMatch: common('InvalidSignatureException', 403, 'SignatureDoesNotMatch'),
   TooManyEntriesInBatchRequest: modeled(
     'TooManyEntriesInBatchRequest',
