@@ -1,8 +1,7 @@
-import { SqsError } from './errors.js';
-import { MAX_BATCH_ENTRIES, MAX_BATCH_ENTRY_ID_LENGTH } from './limits.js';
+import { echoed, SqsError } from './errors.js';
+import { checkField } from './field-rules.js';
+import { MAX_BATCH_ENTRIES } from './limits.js';
 import type { BatchEntry, BatchResultErrorEntry } from './types.js';
-
-const ENTRY_ID = /^[A-Za-z0-9_-]+$/;
 
 /** The request-level checks every batch action shares; entry-level problems become failed entries instead. */
 export function validateBatch(entries: readonly BatchEntry[], entryName: string): void {
@@ -17,18 +16,8 @@ export function validateBatch(entries: readonly BatchEntry[], entryName: string)
   }
   const seen = new Set<string>();
   for (const { id } of entries) {
-    if (
-      typeof id !== 'string' ||
-      id.length === 0 ||
-      id.length > MAX_BATCH_ENTRY_ID_LENGTH ||
-      !ENTRY_ID.test(id)
-    ) {
-      throw new SqsError(
-        'InvalidBatchEntryId',
-        'A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.',
-      );
-    }
-    if (seen.has(id)) throw new SqsError('BatchEntryIdsNotDistinct', `Id ${id} repeated.`);
+    checkField('batchEntryId', `${entryName}.Id`, id);
+    if (seen.has(id)) throw new SqsError('BatchEntryIdsNotDistinct', `Id ${echoed(id)} repeated.`);
     seen.add(id);
   }
 }

@@ -88,7 +88,7 @@ export class ReceiptHandleIsInvalid extends SqsError {
   constructor(receiptHandle: string) {
     super(
       'ReceiptHandleIsInvalid',
-      `The input receipt handle "${receiptHandle}" is not a valid receipt handle.`,
+      `The input receipt handle "${echoed(receiptHandle)}" is not a valid receipt handle.`,
     );
   }
 }
@@ -102,6 +102,14 @@ export class UnsupportedOperation extends SqsError {
 /** SQS's phrasing for a parameter whose value breaks a rule: `Value x for parameter P is invalid. Reason: ...` */
 export function invalidParameter(parameter: string, value: unknown, reason: string): InvalidParameterValue {
   return new InvalidParameterValue(
-    `Value ${String(value)} for parameter ${parameter} is invalid. Reason: ${reason}`,
+    `Value ${echoed(String(value))} for parameter ${parameter} is invalid. Reason: ${reason}`,
   );
+}
+
+/** The longest client value an error message repeats; a longer one is cut, so a 2 MiB name is not sent back. */
+const MAX_ECHOED_LENGTH = 2_048;
+
+/** A client's value as an error message repeats it: cut to 2,048 characters. */
+export function echoed(value: string): string {
+  return value.length > MAX_ECHOED_LENGTH ? `${value.slice(0, MAX_ECHOED_LENGTH)}...` : value;
 }

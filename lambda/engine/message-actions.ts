@@ -6,8 +6,8 @@ import { failedEntry, validateBatch } from './batch.js';
 import type { Clock } from './clock.js';
 import { invalidParameter, ReceiptHandleIsInvalid, SqsError } from './errors.js';
 import { FairScheduler } from './fair-scheduler.js';
+import { checkField, isSqsText } from './field-rules.js';
 import {
-  MAX_FIFO_ID_LENGTH,
   MAX_MESSAGE_BYTES,
   MAX_RECEIVE_MESSAGES,
   MAX_VISIBILITY_TIMEOUT_SECONDS,
@@ -39,6 +39,7 @@ import type {
   ChangeMessageVisibilityInput,
   DeleteMessageBatchInput,
   DeleteMessageInput,
+  MessageAttributes,
   ReceivedMessage,
   ReceiveMessageInput,
   ReceiveMessageResult,
@@ -272,7 +273,7 @@ export abstract class MessageActions {
         content: {
           body: message.messageBody,
           messageAttributes: message.messageAttributes ?? {},
-          messageSystemAttributes: message.messageSystemAttributes ?? {},
+          messageSystemAttributes: systemAttributesToStore(message),
           senderId: this.senderId,
           ...(message.messageGroupId !== undefined ? { groupId: message.messageGroupId } : {}),
           ...(deduplicationId !== undefined ? { deduplicationId } : {}),
@@ -293,7 +294,11 @@ export abstract class MessageActions {
       messageId: (sent[i] as (typeof sent)[number]).messageId,
       md5OfMessageBody: md5OfBody(content.body),
       ...optional('md5OfMessageAttributes', md5OfMessageAttributes(content.messageAttributes)),
-      ...optional('md5OfMessageSystemAttributes', md5OfMessageAttributes(content.messageSystemAttributes)),
+      // The digest covers what the client sent, so an SDK checking it never sees the header's attribute in it.
+      ...optional(
+        'md5OfMessageSystemAttributes',
+        md5OfMessageAttributes((messages[i] as SendMessageFields).messageSystemAttributes ?? {}),
+      ),
       ...optional('sequenceNumber', sent[i]?.sequenceNumber),
     }));
   }
@@ -331,6 +336,7 @@ export abstract class MessageActions {
     if (typeof receiptHandle !== 'string' || receiptHandle.length === 0) {
       throw new SqsError('MissingParameter', 'The request must contain the parameter ReceiptHandle.');
     }
+    checkField('receiptHandle', 'ReceiptHandle', receiptHandle);
     const receipt = this.receiptHandles.decode(receiptHandle);
     if (!receipt || receipt.queueId !== queue.id) throw new ReceiptHandleIsInvalid(receiptHandle);
     return receipt;
@@ -357,6 +363,20 @@ export abstract class MessageActions {
   }
 }
 
+/**
+ * The system attributes a message keeps: those sent, plus the request's X-Amzn-Trace-Id as AWSTraceHeader when none
+ * was sent. A header that is not SQS text of at most 1,024 characters is ignored: it is the tracer's, not a parameter.
+ */
+function systemAttributesToStore(message: SendMessageFields): MessageAttributes {
+  const sent = message.messageSystemAttributes ?? {};
+  const header = message.traceHeader;
+  if (header === undefined || sent.AWSTraceHeader !== undefined) return sent;
+  if (header === '' || header.length > MAX_TRACE_HEADER_LENGTH || !isSqsText(header)) return sent;
+  return { ...sent, AWSTraceHeader: { dataType: 'String', stringValue: header } };
+}
+
+const MAX_TRACE_HEADER_LENGTH = 1_024;
+
 function receiptExpired(receiptHandle: string): SqsError {
   return invalidParameter('ReceiptHandle', receiptHandle, 'The receipt handle has expired.');
 }
@@ -368,18 +388,8 @@ function deduplicationKey(queue: QueueRecord, groupId: string, deduplicationId: 
     : `q:${deduplicationId}`;
 }
 
-const FIFO_ID = new RegExp(`^[\\x21-\\x7e]{1,${MAX_FIFO_ID_LENGTH}}$`);
-
 function receiveAttemptId(attemptId: string | undefined): string | undefined {
-  if (attemptId === undefined) return undefined;
-  if (typeof attemptId !== 'string' || !FIFO_ID.test(attemptId)) {
-    throw invalidParameter(
-      'ReceiveRequestAttemptId',
-      attemptId,
-      `ReceiveRequestAttemptId can only include alphanumeric and punctuation characters. 1 to ${MAX_FIFO_ID_LENGTH} in length.`,
-    );
-  }
-  return attemptId;
+  return attemptId === undefined ? undefined : checkField('fifoId', 'ReceiveRequestAttemptId', attemptId);
 }
 
 function numberAttribute(queue: QueueRecord, name: string): number {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { InvalidParameterValue, invalidParameter, MissingParameter, SqsError } from './errors.js';
+import { InvalidParameterValue, invalidParameter, MissingParameter } from './errors.js';
+import { checkField } from './field-rules.js';
 import {
   MAX_DELAY_SECONDS,
-  MAX_FIFO_ID_LENGTH,
   MAX_MESSAGE_ATTRIBUTE_NAME_LENGTH,
   MAX_MESSAGE_ATTRIBUTE_TYPE_LENGTH,
   MAX_MESSAGE_ATTRIBUTES,
@@ -10,27 +10,14 @@ import {
 import { isFifoQueue } from './queue-attributes.js';
 import type { MessageAttributes, SendMessageFields, StringMap } from './types.js';
 
-/** The characters SQS allows in a body and in String attribute values (XML 1.0's Char production). */
-const DISALLOWED_CHARACTER = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 const ATTRIBUTE_NAME = /^[A-Za-z0-9_.-]+$/;
 const DATA_TYPE = /^(String|Number|Binary)(\.[^\s]*)?$/;
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const MAX_NUMBER_DIGITS = 38;
 const TRACE_HEADER = 'AWSTraceHeader';
-/** MessageGroupId and MessageDeduplicationId: printable ASCII, that is letters, digits and punctuation. */
-const FIFO_ID = new RegExp(`^[\\x21-\\x7e]{1,${MAX_FIFO_ID_LENGTH}}$`);
 const NOT_FOR_THIS_QUEUE_TYPE = 'The request include parameter that is not valid for this queue type.';
 
-function hasDisallowedCharacters(text: string): boolean {
-  return DISALLOWED_CHARACTER.test(text);
-}
-
-export function invalidContents(): SqsError {
-  return new SqsError(
-    'InvalidMessageContents',
-    'Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF',
-  );
-}
+export { invalidContents } from './field-rules.js';
 
 /**
  * Checks one message as SQS does, before anything is written, and returns its size as SQS counts it
@@ -42,7 +29,7 @@ export function validateMessage(message: SendMessageFields, queueAttributes: Str
   if (typeof message.messageBody !== 'string' || message.messageBody.length === 0) {
     throw new MissingParameter('MessageBody');
   }
-  if (hasDisallowedCharacters(message.messageBody)) throw invalidContents();
+  checkField('messageBody', 'MessageBody', message.messageBody);
   if (isFifoQueue(queueAttributes)) validateFifoFields(message, queueAttributes);
   else validateStandardFields(message);
   validateMessageAttributes(message.messageAttributes ?? {});
@@ -140,13 +127,7 @@ export function messageSize(message: SendMessageFields): number {
 }
 
 function validateFifoId(parameter: 'MessageGroupId' | 'MessageDeduplicationId', id: string): void {
-  if (!FIFO_ID.test(id)) {
-    throw invalidParameter(
-      parameter,
-      id,
-      `${parameter} can only include alphanumeric and punctuation characters. 1 to ${MAX_FIFO_ID_LENGTH} in length.`,
-    );
-  }
+  checkField('fifoId', parameter, id);
 }
 
 function validateMessageAttributes(attributes: MessageAttributes): void {
@@ -206,6 +187,7 @@ function validateAttributeValue(
       `The message (${kind}) attribute '${name}' must contain a non-empty attribute type.`,
     );
   }
+  checkField('messageAttributeType', `message (${kind}) attribute '${name}'`, dataType);
   if (dataType.length > MAX_MESSAGE_ATTRIBUTE_TYPE_LENGTH || !DATA_TYPE.test(dataType)) {
     throw new InvalidParameterValue(
       `The type of message (${kind}) attribute '${name}' is invalid. You must use only the following supported type prefixes: Binary, Number, String.`,
@@ -225,7 +207,7 @@ function validateAttributeValue(
       `Message (${kind}) attribute '${name}' must contain a non-empty value of type '${base}'.`,
     );
   }
-  if (hasDisallowedCharacters(value.stringValue)) throw invalidContents();
+  checkField('messageAttributeValue', name, value.stringValue);
   if (base === 'Number' && !isSqsNumber(value.stringValue)) {
     throw new InvalidParameterValue(
       `Can't cast the value of message (${kind}) attribute '${name}' to a number.`,

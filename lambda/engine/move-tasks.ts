@@ -176,6 +176,8 @@ function toMessageMoveTask(task: MoveTaskRecord): MessageMoveTask {
   };
 }
 
+const TASK_ID = /^[A-Za-z0-9-]{1,64}$/;
+
 /**
  * A TaskHandle: base64 of `{"taskId":…,"sourceArn":…}`, the form SQS's handles take, so a handle names its
  * dead-letter queue and CancelMessageMoveTask needs nothing else. It grants nothing: cancelling a task only
@@ -185,12 +187,16 @@ export function encodeTaskHandle(taskId: string, sourceArn: string): string {
   return Buffer.from(JSON.stringify({ taskId, sourceArn }), 'utf8').toString('base64');
 }
 
+/** The task id and source queue ARN in a handle; undefined for anything this service did not issue. */
 export function decodeTaskHandle(handle: string): { taskId: string; sourceArn: string } | undefined {
-  if (typeof handle !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(handle)) return undefined;
+  if (typeof handle !== 'string' || handle.length > 2_048 || !/^[A-Za-z0-9+/]+={0,2}$/.test(handle)) {
+    return undefined;
+  }
   try {
     const parsed = JSON.parse(Buffer.from(handle, 'base64').toString('utf8')) as Record<string, unknown>;
     const { taskId, sourceArn } = parsed;
-    if (typeof taskId === 'string' && taskId !== '' && typeof sourceArn === 'string')
+    // Task ids are UUIDs this service made; anything else would only reach storage as a key.
+    if (typeof taskId === 'string' && TASK_ID.test(taskId) && typeof sourceArn === 'string')
       return { taskId, sourceArn };
   } catch {
     // Falls through: not a handle this service (or SQS) issued.

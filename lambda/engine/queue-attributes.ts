@@ -1,4 +1,5 @@
-import { InvalidAttributeName, InvalidAttributeValue, InvalidParameterValue } from './errors.js';
+import { echoed, InvalidAttributeName, InvalidAttributeValue, InvalidParameterValue } from './errors.js';
+import { checkField } from './field-rules.js';
 import { MAX_QUEUE_NAME_LENGTH, NUMERIC_QUEUE_ATTRIBUTES, type NumericQueueAttribute } from './limits.js';
 import { normaliseRedriveAllowPolicy, normaliseRedrivePolicy } from './redrive-policy.js';
 import type { StringMap } from './types.js';
@@ -146,8 +147,9 @@ function validateEach(requested: StringMap, fifo: boolean, action: 'create' | 's
     if (Object.hasOwn(NUMERIC_QUEUE_ATTRIBUTES, name)) {
       valid[name] = validateNumeric(name as NumericQueueAttribute, value);
     } else if ((FREE_FORM_ATTRIBUTES as readonly string[]).includes(name)) {
-      valid[name] = validateFreeForm(name, value);
+      valid[name] = validateFreeForm(name, checkField('queueAttributeValue', name, value));
     } else if (Object.hasOwn(REDRIVE_ATTRIBUTES, name)) {
+      checkField('queueAttributeValue', name, value);
       valid[name] = (REDRIVE_ATTRIBUTES[name] as (value: string) => string)(value);
     } else if (name === 'FifoQueue' && fifo) {
       // SQS accepts FifoQueue=true again on a FIFO queue and changes nothing.
@@ -163,7 +165,7 @@ function validateEach(requested: StringMap, fifo: boolean, action: 'create' | 's
       throw new InvalidAttributeName(`You can specify the ${name} only when FifoQueue is set to true.`);
     } else {
       // A Standard queue does not know FifoQueue or ContentBasedDeduplication, even set to false.
-      throw new InvalidAttributeName(`Unknown Attribute ${name}.`);
+      throw new InvalidAttributeName(`Unknown Attribute ${echoed(name)}.`);
     }
   }
   return valid;
@@ -232,7 +234,7 @@ export function resolveRequestedAttributes(
     } else if (known.includes(name)) {
       resolved.add(name);
     } else {
-      throw new InvalidAttributeName(`Unknown Attribute ${name}.`);
+      throw new InvalidAttributeName(`Unknown Attribute ${echoed(name)}.`);
     }
   }
   return resolved;

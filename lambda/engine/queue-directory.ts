@@ -1,6 +1,7 @@
 import type { QueueRecord, Store } from '../storage/store.js';
 import type { Clock } from './clock.js';
 import { QueueDoesNotExist } from './errors.js';
+import { checkQueueNameForLookup } from './field-rules.js';
 
 /**
  * Queue records are read on every message action, so each process keeps them briefly. A change made
@@ -16,7 +17,9 @@ export class QueueDirectory {
     private readonly maxAgeMs = 1_000,
   ) {}
 
+  /** The queue of that name; a name no queue can have is `QueueDoesNotExist` without a read. */
   async get(name: string): Promise<QueueRecord> {
+    checkQueueNameForLookup(name);
     const cached = this.cache.get(name);
     if (cached && this.clock.nowMs() - cached.readAtMs < this.maxAgeMs) return cached.record;
     const record = await this.store.getQueue(name);

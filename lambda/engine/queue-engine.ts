@@ -4,14 +4,9 @@ import { NO_ACTIVITY, type QueueActivity } from './activity.js';
 import type { Clock } from './clock.js';
 import { findDeadLetterSources } from './dead-letter-sources.js';
 import { InvalidParameterValue, invalidParameter, QueueDoesNotExist, SqsError } from './errors.js';
-import {
-  MAX_LIST_QUEUES_RESULTS,
-  MAX_TAG_KEY_LENGTH,
-  MAX_TAG_VALUE_LENGTH,
-  MAX_TAGS_PER_QUEUE,
-  msToSeconds,
-  PURGE_INTERVAL_MS,
-} from './limits.js';
+import { checkField, checkOptionalField, isValidQueueName } from './field-rules.js';
+import { guardStore } from './guarded-store.js';
+import { MAX_LIST_QUEUES_RESULTS, MAX_TAGS_PER_QUEUE, msToSeconds, PURGE_INTERVAL_MS } from './limits.js';
 import { MessageActions } from './message-actions.js';
 import { MoveTasks } from './move-tasks.js';
 import {
@@ -71,7 +66,9 @@ export class QueueEngine extends MessageActions implements SqsEngine {
   private readonly shards: number;
   private readonly moveTasks: MoveTasks;
 
-  constructor(options: QueueEngineOptions) {
+  constructor(unguarded: QueueEngineOptions) {
+    // No client string reaches storage unless it is well-formed Unicode (guarded-store.ts).
+    const options = { ...unguarded, store: guardStore(unguarded.store) };
     const directory = new QueueDirectory(options.store, options.clock);
     super({
       ...options,
@@ -130,6 +127,7 @@ export class QueueEngine extends MessageActions implements SqsEngine {
   async listQueues(input: ListQueuesInput): Promise<ListQueuesResult> {
     const { maxResults } = input;
     validateMaxResults(maxResults);
+    checkOptionalField('queueNamePrefix', 'QueueNamePrefix', input.queueNamePrefix);
     const page = await this.store.listQueues({
       prefix: input.queueNamePrefix ?? '',
       limit: maxResults ?? MAX_LIST_QUEUES_RESULTS,
@@ -223,6 +221,7 @@ export class QueueEngine extends MessageActions implements SqsEngine {
     if (!Array.isArray(input.tagKeys) || input.tagKeys.length === 0) {
       throw new InvalidParameterValue('Tag keys must be between 1 and 128 characters in length.');
     }
+    for (const key of input.tagKeys) checkField('tagKey', 'TagKeys', key);
     await this.updateQueue(queue, { removeTagKeys: input.tagKeys });
   }
 
@@ -286,17 +285,7 @@ function validateTags(tags: StringMap, existingCount: number): Record<string, st
     );
   }
   for (const [key, value] of entries) {
-    if (key.length === 0 || key.length > MAX_TAG_KEY_LENGTH) {
-      throw new InvalidParameterValue(
-        `Tag keys must be between 1 and ${MAX_TAG_KEY_LENGTH} characters in length.`,
-      );
-    }
-    if (typeof value !== 'string' || value.length > MAX_TAG_VALUE_LENGTH) {
-      throw new InvalidParameterValue(
-        `Tag values may only be up to ${MAX_TAG_VALUE_LENGTH} characters in length.`,
-      );
-    }
-    valid[key] = value;
+    valid[checkField('tagKey', 'Tags', key)] = checkField('tagValue', `Tags.${key}`, value);
   }
   return valid;
 }
@@ -319,10 +308,12 @@ function encodeNextToken(lastName: string): string {
   return Buffer.from(JSON.stringify({ after: lastName }), 'utf8').toString('base64url');
 }
 
+/** A NextToken names the last queue of the previous page: only a name a queue could have is read on. */
 function decodeNextToken(token: string): string {
+  checkField('nextToken', 'NextToken', token);
   try {
     const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { after?: unknown };
-    if (typeof parsed.after === 'string') return parsed.after;
+    if (typeof parsed.after === 'string' && isValidQueueName(parsed.after)) return parsed.after;
   } catch {
     // Falls through to the error below.
   }

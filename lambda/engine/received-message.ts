@@ -1,5 +1,5 @@
 import type { ClaimedMessage } from '../storage/store.js';
-import { InvalidAttributeName } from './errors.js';
+import { echoed, InvalidAttributeName } from './errors.js';
 import type { AnyReceipt } from './receipt-handle.js';
 import type { MessageAttributes, MessageAttributeValue, StringMap } from './types.js';
 
@@ -27,7 +27,7 @@ export function validateSystemAttributeNames(names: readonly string[]): Readonly
     } else if ((SYSTEM_ATTRIBUTES as readonly string[]).includes(name)) {
       selected.add(name);
     } else if (!QUEUE_ATTRIBUTE_NAMES_ACCEPTED.has(name)) {
-      throw new InvalidAttributeName(`Unknown Attribute ${name}.`);
+      throw new InvalidAttributeName(`Unknown Attribute ${echoed(name)}.`);
     }
   }
   return selected;

@@ -1,4 +1,5 @@
 import { InvalidParameterValue, invalidParameter } from './errors.js';
+import { isValidQueueName } from './field-rules.js';
 import { MAX_RECEIVE_COUNT, MAX_REDRIVE_SOURCE_QUEUE_ARNS } from './limits.js';
 import type { StringMap } from './types.js';
 
@@ -27,7 +28,9 @@ export function queueArnOf(queueName: string, accountId: string, region: string)
 export function queueNameOfArn(arn: string, accountId: string, region: string): string | undefined {
   const parts = parseArn(arn);
   if (parts?.partition !== 'aws' || parts.service !== 'sqs') return undefined;
-  if (parts.region !== region || parts.accountId !== accountId || parts.resource === '') return undefined;
+  if (parts.region !== region || parts.accountId !== accountId || !isValidQueueName(parts.resource)) {
+    return undefined;
+  }
   return parts.resource;
 }
 

@@ -85,6 +85,12 @@ export interface SendMessageFields {
   readonly messageDeduplicationId?: string;
   /** FIFO, or a fair-queue tenant on a Standard queue. @default - none */
   readonly messageGroupId?: string;
+  /**
+   * The request's `X-Amzn-Trace-Id` header: stored as the `AWSTraceHeader` system attribute unless
+   * `messageSystemAttributes` sets one, which wins (X-Ray developer guide, "Amazon SQS and AWS X-Ray").
+   * @default - no header; only `messageSystemAttributes` can set AWSTraceHeader
+   */
+  readonly traceHeader?: string;
 }
 
 export interface SendMessageInput extends QueueInput, SendMessageFields {}

@@ -5,6 +5,7 @@ import { createService, type Service } from '../create-service.js';
 import type { QueueActivity } from '../engine/activity.js';
 import { QueueMetrics } from '../observability/queue-metrics.js';
 import { logRequest } from '../observability/request-log.js';
+import { decodeRequestBody } from '../protocol/body.js';
 import type { HttpRequest } from '../protocol/http.js';
 import { perContainer, queueMetricsFor } from './per-container.js';
 
@@ -13,6 +14,9 @@ import { perContainer, queueMetricsFor } from './per-container.js';
  * response encoding and API Gateway's hand-back, so the client gets an empty answer rather than a timeout.
  */
 export const LONG_POLL_MARGIN_MS = 2_000;
+
+/** How long before the Lambda's deadline a storage call still waiting is abandoned, to answer a 503 in time. */
+export const STORAGE_MARGIN_MS = 500;
 
 /** The part of the Lambda context the entry reads. */
 export type LambdaContext = Pick<Context, 'getRemainingTimeInMillis'> &
@@ -87,7 +91,10 @@ export function createLambdaHandler(options: LambdaHandlerOptions = {}): LambdaH
       Math.max(0, context.getRemainingTimeInMillis() - marginMs),
     );
     try {
-      const response = await service.handler(toHttpRequest(event), { signal: deadline.signal });
+      const response = await service.handler(toHttpRequest(event), {
+        signal: deadline.signal,
+        deadlineMs: Date.now() + context.getRemainingTimeInMillis() - STORAGE_MARGIN_MS,
+      });
       logRequest(logger, response, Date.now() - startedMs, context.awsRequestId);
       // SQS answers (JSON and XML) are always text, so the body never needs base64.
       return {
@@ -121,6 +128,6 @@ export function toHttpRequest(event: APIGatewayProxyEventV2): HttpRequest {
     path: event.rawPath,
     query: event.rawQueryString,
     headers,
-    body: event.isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body,
+    body: event.isBase64Encoded ? decodeRequestBody(Buffer.from(body, 'base64')) : body,
   };
 }

@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { decodeRequestBody } from '../protocol/body.js';
 import type { HttpRequest, RequestHandler } from '../protocol/http.js';
 
 /** Largest request body accepted: a 1 MiB batch in JSON, plus room for Query's URL encoding. */
@@ -121,5 +122,5 @@ async function readBody(req: IncomingMessage): Promise<string | undefined> {
     if (size > MAX_REQUEST_BYTES) return undefined;
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return decodeRequestBody(Buffer.concat(chunks));
 }

@@ -39,6 +39,7 @@ export function createRequestHandler(
     const context: WireContext = {
       queueUrls: queueUrlsFor(request, engine.accountId),
       signal: options.signal,
+      traceHeader: request.headers['x-amzn-trace-id'],
     };
     const json = isJsonRequest(request);
     const call: CallInfo = { requestId, action: undefined, engine };

@@ -37,7 +37,16 @@ export interface RequestSummary {
 }
 
 /** The one shared request handler: both entries (node:http and API Gateway) wrap a function of this type. */
-export type RequestHandler = (
-  request: HttpRequest,
-  options?: { signal?: AbortSignal },
-) => Promise<HttpResponse>;
+export type RequestHandler = (request: HttpRequest, options?: RequestOptions) => Promise<HttpResponse>;
+
+/** What an entry knows about the request's time besides its content. */
+export interface RequestOptions {
+  /** Aborts when the client goes away or the server shuts down: a long poll answers at once. @default - never */
+  readonly signal?: AbortSignal;
+  /**
+   * Epoch ms by which every storage call must have answered (a Lambda's remaining time, less a margin); a call
+   * still waiting then is abandoned and the client gets ServiceUnavailable. When set, `signal` ends long polls
+   * only. @default - `signal` ends storage calls too
+   */
+  readonly deadlineMs?: number;
+}

@@ -1,4 +1,5 @@
 import type { SqsError } from '../engine/errors.js';
+import { isWellFormed } from '../engine/field-rules.js';
 import type { HttpRequest, HttpResponse } from './http.js';
 import { JsonFields, type JsonObject, serializationError } from './json-fields.js';
 import { wireError } from './wire-errors.js';
@@ -29,6 +30,8 @@ export function jsonTargetAction(request: HttpRequest): string | undefined {
 /** The request structure; an empty body counts as `{}`, anything but a JSON object is `SerializationException`. */
 export function parseJsonBody(body: string): JsonFields {
   if (body.trim() === '') return new JsonFields({});
+  // Escapes such as \uDFFF are ASCII; a lone surrogate in the raw text stands for bytes that were not UTF-8.
+  if (!isWellFormed(body)) throw serializationError('The request body is not valid UTF-8.');
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -46,7 +49,7 @@ export function jsonResponse(requestId: string, result: JsonObject): HttpRespons
   return {
     status: 200,
     headers: { 'content-type': JSON_CONTENT_TYPE, 'x-amzn-RequestId': requestId },
-    body: JSON.stringify(result),
+    body: toJsonText(result),
   };
 }
 
@@ -63,6 +66,20 @@ export function jsonErrorResponse(requestId: string, error: SqsError): HttpRespo
       'x-amzn-RequestId': requestId,
       'x-amzn-query-error': `${wire.queryCode};${wire.fault ?? 'Sender'}`,
     },
-    body: JSON.stringify({ __type: wire.jsonType, message: error.message }),
+    body: toJsonText({ __type: wire.jsonType, message: error.message }),
   };
+}
+
+/**
+ * JSON text with every string well-formed: a lone surrogate a message echoes from the client would be written as a
+ * `\udfff` escape, which some parsers refuse, so it becomes U+FFFD.
+ */
+export function toJsonText(value: JsonObject): string {
+  return JSON.stringify(value, (_key, member: unknown) =>
+    typeof member === 'string' && !isWellFormed(member) ? toWellFormed(member) : member,
+  );
+}
+
+function toWellFormed(text: string): string {
+  return text.replace(/\p{Cs}/gu, '\uFFFD');
 }

@@ -1,4 +1,5 @@
 import type { SqsError } from '../engine/errors.js';
+import { parseFormParams } from './body.js';
 import type { HttpRequest, HttpResponse } from './http.js';
 import { QueryFields } from './query-fields.js';
 import { requestBaseUrl } from './queue-url.js';
@@ -26,7 +27,7 @@ export interface QueryRequest {
 export function readQueryRequest(request: HttpRequest): QueryRequest {
   const params = new Map<string, string>();
   for (const source of [request.query ?? '', request.body]) {
-    for (const [name, value] of new URLSearchParams(source)) params.set(name, value);
+    for (const [name, value] of parseFormParams(source)) params.set(name, value);
   }
   if (!params.has('QueueUrl') && request.path !== '/' && request.path !== '') {
     params.set('QueueUrl', `${requestBaseUrl(request)}${request.path}`);

@@ -8,6 +8,8 @@ export interface WireContext {
   readonly queueUrls: QueueUrls;
   /** Aborted when the client goes away or the server stops. @default - never aborted */
   readonly signal?: AbortSignal;
+  /** The `X-Amzn-Trace-Id` header, which sends store as `AWSTraceHeader`. @default - none was sent */
+  readonly traceHeader?: string;
 }
 
 /** One SQS action: a decoder shared by both protocols, the engine call, and an encoder per protocol. */

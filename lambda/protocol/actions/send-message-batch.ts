@@ -12,7 +12,7 @@ export const sendMessageBatch = defineAction({
     queueName: decodeQueueName(fields, context),
     entries: decodeEntries(fields, { json: 'Entries', query: 'SendMessageBatchRequestEntry' }, (entry) => ({
       id: entry.requiredString('Id'),
-      ...decodeMessageFields(entry, false),
+      ...decodeMessageFields(entry, false, context.traceHeader),
     })),
   }),
   call: (engine, input) => engine.sendMessageBatch(input),

@@ -12,11 +12,17 @@ import {
 
 /**
  * The message members SendMessage and each SendMessageBatch entry share.
+ * @param traceHeader the request's X-Amzn-Trace-Id, which every message of the request carries
  * @param emptyBodyIsMissing SendMessage answers an empty body with `MissingParameter`, as SQS does; a batch entry
  *   passes it on so the engine fails that entry alone
  */
-export function decodeMessageFields(fields: WireFields, emptyBodyIsMissing: boolean): SendMessageFields {
+export function decodeMessageFields(
+  fields: WireFields,
+  emptyBodyIsMissing: boolean,
+  traceHeader: string | undefined,
+): SendMessageFields {
   return {
+    ...(traceHeader === undefined ? {} : { traceHeader }),
     messageBody: fields.requiredString('MessageBody', emptyBodyIsMissing),
     delaySeconds: fields.integer('DelaySeconds'),
     messageAttributes: decodeMessageAttributes(fields, MESSAGE_ATTRIBUTES),
@@ -53,7 +59,7 @@ export const sendMessage = defineAction({
   name: 'SendMessage',
   decode: (fields, context): SendMessageInput => ({
     queueName: decodeQueueName(fields, context),
-    ...decodeMessageFields(fields, true),
+    ...decodeMessageFields(fields, true, context.traceHeader),
   }),
   call: (engine, input) => engine.sendMessage(input),
   toJson: sendResultToJson,
