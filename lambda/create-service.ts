@@ -10,10 +10,14 @@ import { QueueGauges } from './engine/queue-gauges.js';
 import { ReceiptHandleCodec } from './engine/receipt-handle.js';
 import type { SqsEngine } from './engine/types.js';
 import { createRequestHandler } from './protocol/handle-request.js';
-import type { RequestHandler } from './protocol/http.js';
+import type { RequestHandler, RequestOptions } from './protocol/http.js';
 import { CapacityMeter } from './storage/dynamo/capacity-meter.js';
 import { DynamoStore } from './storage/dynamo/dynamo-store.js';
 import { ensureTable } from './storage/dynamo/table.js';
+import { withStorageDeadline } from './storage/request-deadline.js';
+
+/** See `Config.dynamodbRequestTimeoutMs`. */
+export const DEFAULT_DYNAMODB_REQUEST_TIMEOUT_MS = 5_000;
 
 /** A wired service: what both entries (node:http, API Gateway) and the benchmark need. */
 export interface Service {
@@ -59,8 +63,13 @@ export async function createService(config: Config, options: CreateServiceOption
       'authentication is required but no key cipher is configured: set KEYS_KMS_KEY_ID (the stack does) or KEYS_LOCAL_KEY',
     );
   }
+  const requestTimeout = config.dynamodbRequestTimeoutMs ?? DEFAULT_DYNAMODB_REQUEST_TIMEOUT_MS;
   const client = new DynamoDBClient({
     region: config.region,
+    // Retries are decided by the storage adapter (storage/dynamo/retry-policy.ts), which knows whether a
+    // retried write could lie; the SDK's own would retry conditional writes blindly.
+    maxAttempts: 1,
+    requestHandler: { requestTimeout, connectionTimeout: Math.ceil(requestTimeout / 5) },
     ...(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint } : {}),
     ...(config.dynamodbCredentials ? { credentials: config.dynamodbCredentials } : {}),
   });
@@ -89,7 +98,7 @@ export async function createService(config: Config, options: CreateServiceOption
   });
   if (options.runMoveTasks ?? true) moveTaskRunner.start();
   return {
-    handler: createRequestHandler(engine, { auth: auth?.authenticator }),
+    handler: withDeadlines(createRequestHandler(engine, { auth: auth?.authenticator })),
     engine,
     meter,
     moveTaskRunner,
@@ -100,5 +109,20 @@ export async function createService(config: Config, options: CreateServiceOption
       auth?.close();
       client.destroy();
     },
+  };
+}
+
+/**
+ * Every storage call a request makes ends by the request's deadline, or when its client goes away: a stalled
+ * DynamoDB never holds a request past it (the client gets ServiceUnavailable and retries).
+ */
+function withDeadlines(handler: RequestHandler): RequestHandler {
+  return (request, options: RequestOptions = {}) => {
+    // A Lambda's signal is its long polls' earlier deadline: its storage calls run on to `deadlineMs`.
+    const signal =
+      options.deadlineMs === undefined
+        ? options.signal
+        : AbortSignal.timeout(Math.max(0, options.deadlineMs - Date.now()));
+    return withStorageDeadline(signal, () => handler(request, options));
   };
 }

@@ -2,7 +2,7 @@
 export interface CapacitySnapshot {
   readonly readUnits: number;
   readonly writeUnits: number;
-  /** Conditional writes that DynamoDB refused; AWS bills each one (at least 1 WCU). */
+  /** Conditional writes and transactions that DynamoDB refused; AWS bills each one (at least 1 WCU). */
   readonly failedConditionalWrites: number;
   readonly calls: number;
 }
@@ -24,10 +24,20 @@ export class CapacityMeter {
     this.calls += 1;
   }
 
-  /** DynamoDB Local reports nothing for a refused conditional write; AWS bills it at least 1 WCU. */
-  addFailedConditionalWrite(extraUnits = 0): void {
+  /** A conditional write whose condition failed: DynamoDB Local reports nothing, AWS bills at least 1 WCU. */
+  addFailedConditionalWrite(): void {
     this.failedConditionalWrites += 1;
-    this.writeUnits += 1 + extraUnits;
+    this.writeUnits += 1;
+    this.calls += 1;
+  }
+
+  /**
+   * A TransactWriteItems that DynamoDB cancelled: one refused write, billed `units` (its prepare phase, priced
+   * by `item-size.ts`). DynamoDB Local reports nothing for it.
+   */
+  addCancelledTransaction(units: number): void {
+    this.failedConditionalWrites += 1;
+    this.writeUnits += units;
     this.calls += 1;
   }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   type AttributeValue,
   ConditionalCheckFailedException,
@@ -29,8 +30,17 @@ import {
   type UpdateCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { storageDeadline } from '../request-deadline.js';
 import type { CapacityMeter } from './capacity-meter.js';
 import { transactionWriteUnits } from './item-size.js';
+import {
+  backoffMs,
+  classifyFailure,
+  exhausted,
+  RETRY,
+  sleepUnless,
+  storageThrottled,
+} from './retry-policy.js';
 
 type TransactWriteItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -54,8 +64,29 @@ function units(consumed: Consumed | Consumed[]): number {
 }
 
 /**
- * The adapter's only way to DynamoDB: every call asks for its consumed capacity and books it on the meter,
- * and a conditional write answers `false` instead of throwing when its condition fails.
+ * What a conditional write did. `maybeApplied` is set when an earlier attempt failed without an answer (a 5xx,
+ * a reset, a timeout): its retry then failed the condition, possibly because the first attempt was applied.
+ * `old` is the item as the condition found it, when the write asked for it (`ReturnValuesOnConditionCheckFailure`).
+ */
+export type WriteResult =
+  | { readonly applied: true; readonly attributes: Record<string, unknown> }
+  | { readonly applied: false; readonly maybeApplied: boolean; readonly old?: Record<string, unknown> };
+
+/** A cancelled transaction's reasons; `maybeApplied` as for {@link WriteResult}. */
+export type Cancellation = CancellationReason[] & { maybeApplied?: boolean };
+
+/** What a batch write does when an attempt fails without an answer: given what it sent, what must still be sent. */
+export type AmbiguousBatch = (
+  sent: NonNullable<BatchWriteCommandInput['RequestItems']>[string],
+) => Promise<NonNullable<BatchWriteCommandInput['RequestItems']>[string]>;
+
+/**
+ * The adapter's only way to DynamoDB. Every call asks for its consumed capacity and books it on the meter; a
+ * conditional write answers instead of throwing when its condition fails. The SDK's own retries are off (the
+ * client is built with `maxAttempts: 1`): every retry is decided here, per kind of call (retry-policy.ts), so
+ * that a retried conditional write can tell its caller it may have been applied already. Each call carries the
+ * request's deadline (request-deadline.ts). Failures that outlast their retries become SQS errors a client
+ * retries: `RequestThrottled` or `ServiceUnavailable`.
  */
 export class Db {
   private readonly doc: DynamoDBDocumentClient;
@@ -69,21 +100,28 @@ export class Db {
   }
 
   async get(input: Omit<GetCommandInput, 'TableName'>): Promise<GetCommandOutput['Item']> {
-    const out = await this.doc.send(
-      new GetCommand({ ...input, TableName: this.tableName, ReturnConsumedCapacity: 'TOTAL' }),
+    const out = await this.retried(() =>
+      this.doc.send(
+        new GetCommand({ ...input, TableName: this.tableName, ReturnConsumedCapacity: 'TOTAL' }),
+        this.options(),
+      ),
     );
     this.meter.addRead(units(out.ConsumedCapacity));
     return out.Item;
   }
 
   async query(input: Omit<QueryCommandInput, 'TableName'>): Promise<QueryCommandOutput> {
-    const out = await this.doc.send(
-      new QueryCommand({ ...input, TableName: this.tableName, ReturnConsumedCapacity: 'TOTAL' }),
+    const out = await this.retried(() =>
+      this.doc.send(
+        new QueryCommand({ ...input, TableName: this.tableName, ReturnConsumedCapacity: 'TOTAL' }),
+        this.options(),
+      ),
     );
     this.meter.addRead(units(out.ConsumedCapacity));
     return out;
   }
 
+  /** Reads up to 100 keys, re-asking for unprocessed keys with backoff, a bounded number of times. */
   async batchGet(
     keys: Record<string, unknown>[],
     consistentRead: boolean,
@@ -92,9 +130,15 @@ export class Db {
     let pending: BatchGetCommandInput['RequestItems'] = {
       [this.tableName]: { Keys: keys, ConsistentRead: consistentRead },
     };
-    while (pending && Object.keys(pending).length > 0) {
-      const out: BatchGetCommandOutput = await this.doc.send(
-        new BatchGetCommand({ RequestItems: pending, ReturnConsumedCapacity: 'TOTAL' }),
+    for (let attempt = 0; pending && Object.keys(pending).length > 0; attempt++) {
+      if (attempt >= RETRY.refusedAttempts) throw storageThrottled();
+      if (attempt > 0) await sleepUnless(backoffMs(attempt), storageDeadline());
+      const request = pending;
+      const out: BatchGetCommandOutput = await this.retried(() =>
+        this.doc.send(
+          new BatchGetCommand({ RequestItems: request, ReturnConsumedCapacity: 'TOTAL' }),
+          this.options(),
+        ),
       );
       this.meter.addRead(units(out.ConsumedCapacity));
       items.push(...(out.Responses?.[this.tableName] ?? []));
@@ -103,92 +147,213 @@ export class Db {
     return items;
   }
 
-  /** Puts and deletes in requests of at most 25, retrying unprocessed items until all are done. */
-  async batchWrite(requests: NonNullable<BatchWriteCommandInput['RequestItems']>[string]): Promise<void> {
+  /**
+   * Puts and deletes in requests of at most 25, retrying unprocessed items with backoff a bounded number of
+   * times. Its writes are unconditional, so resending them is safe, unless the caller says otherwise: with
+   * `ambiguous`, an attempt that failed without an answer asks the caller what must still be sent.
+   */
+  async batchWrite(
+    requests: NonNullable<BatchWriteCommandInput['RequestItems']>[string],
+    options: { ambiguous?: AmbiguousBatch } = {},
+  ): Promise<void> {
     for (let start = 0; start < requests.length; start += 25) {
-      let pending: BatchWriteCommandInput['RequestItems'] = {
-        [this.tableName]: requests.slice(start, start + 25),
-      };
-      for (let attempt = 0; pending && Object.keys(pending).length > 0; attempt++) {
-        if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
-        const out: BatchWriteCommandOutput = await this.doc.send(
-          new BatchWriteCommand({ RequestItems: pending, ReturnConsumedCapacity: 'TOTAL' }),
-        );
-        this.meter.addWrite(units(out.ConsumedCapacity));
-        pending = out.UnprocessedItems;
+      let pending = requests.slice(start, start + 25);
+      let refused = 0;
+      let unknown = 0;
+      while (pending.length > 0) {
+        const sent = pending;
+        try {
+          const out: BatchWriteCommandOutput = await this.doc.send(
+            new BatchWriteCommand({
+              RequestItems: { [this.tableName]: sent },
+              ReturnConsumedCapacity: 'TOTAL',
+            }),
+            this.options(),
+          );
+          this.meter.addWrite(units(out.ConsumedCapacity));
+          pending = out.UnprocessedItems?.[this.tableName] ?? [];
+          if (pending.length === 0) break;
+          // Unprocessed items were refused for throughput: nothing of them was written.
+          if (++refused >= RETRY.refusedAttempts) throw storageThrottled();
+          await sleepUnless(backoffMs(refused), storageDeadline());
+        } catch (error) {
+          const kind = classifyFailure(error, storageDeadline());
+          if (kind === 'throttled' || kind === 'conflict') {
+            if (++refused >= RETRY.refusedAttempts) throw exhausted(kind, error);
+            await sleepUnless(backoffMs(refused), storageDeadline());
+            continue;
+          }
+          if (kind !== 'unknown' || ++unknown >= RETRY.unknownAttempts) throw exhausted(kind, error);
+          await sleepUnless(backoffMs(unknown), storageDeadline());
+          if (options.ambiguous) pending = await options.ambiguous(sent);
+        }
       }
     }
   }
 
-  /** False when the condition failed. */
+  /** False when the condition failed (or, after a lost answer, failed on a retry: see {@link putItem}). */
   async put(input: Omit<PutCommandInput, 'TableName'>): Promise<boolean> {
-    return this.conditional(async () => {
-      const out = await this.doc.send(
-        new PutCommand({ ...input, TableName: this.tableName, ReturnConsumedCapacity: 'TOTAL' }),
-      );
-      this.meter.addWrite(units(out.ConsumedCapacity));
-    });
+    return (await this.putItem(input)).applied;
   }
 
-  /** False when the condition failed. */
+  /** False when the condition failed (or, after a lost answer, failed on a retry: see {@link deleteItem}). */
   async delete(input: Omit<DeleteCommandInput, 'TableName'>): Promise<boolean> {
-    return this.conditional(async () => {
-      const out = await this.doc.send(
-        new DeleteCommand({ ...input, TableName: this.tableName, ReturnConsumedCapacity: 'TOTAL' }),
-      );
-      this.meter.addWrite(units(out.ConsumedCapacity));
-    });
+    return (await this.deleteItem(input)).applied;
   }
 
-  /** The updated item's returned attributes, or undefined when the condition failed. */
+  /** The updated item's returned attributes, or undefined when the condition failed (see {@link updateItem}). */
   async update(
     input: Omit<UpdateCommandInput, 'TableName'>,
   ): Promise<UpdateCommandOutput['Attributes'] | undefined> {
-    let attributes: UpdateCommandOutput['Attributes'];
-    const ok = await this.conditional(async () => {
+    const result = await this.updateItem(input);
+    return result.applied ? result.attributes : undefined;
+  }
+
+  /** A PutItem, retried here; tells a failed condition that may follow its own lost success. */
+  putItem(input: Omit<PutCommandInput, 'TableName'>): Promise<WriteResult> {
+    return this.conditional(async () => {
       const out = await this.doc.send(
-        new UpdateCommand({ ...input, TableName: this.tableName, ReturnConsumedCapacity: 'TOTAL' }),
+        new PutCommand({ ...input, TableName: this.tableName, ReturnConsumedCapacity: 'TOTAL' }),
+        this.options(),
       );
       this.meter.addWrite(units(out.ConsumedCapacity));
-      attributes = out.Attributes ?? {};
+      return {};
     });
-    return ok ? attributes : undefined;
+  }
+
+  /** A DeleteItem, retried here; tells a failed condition that may follow its own lost success. */
+  deleteItem(input: Omit<DeleteCommandInput, 'TableName'>): Promise<WriteResult> {
+    return this.conditional(async () => {
+      const out = await this.doc.send(
+        new DeleteCommand({ ...input, TableName: this.tableName, ReturnConsumedCapacity: 'TOTAL' }),
+        this.options(),
+      );
+      this.meter.addWrite(units(out.ConsumedCapacity));
+      return {};
+    });
+  }
+
+  /** An UpdateItem, retried here; tells a failed condition that may follow its own lost success. */
+  updateItem(input: Omit<UpdateCommandInput, 'TableName'>): Promise<WriteResult> {
+    return this.conditional(async () => {
+      const out = await this.doc.send(
+        new UpdateCommand({ ...input, TableName: this.tableName, ReturnConsumedCapacity: 'TOTAL' }),
+        this.options(),
+      );
+      this.meter.addWrite(units(out.ConsumedCapacity));
+      return out.Attributes ?? {};
+    });
   }
 
   /**
    * One TransactWriteItems. Booked at AWS's price, two write units per KB of every item, computed here because
-   * DynamoDB Local under-reports transactions. Undefined on success, else why it was cancelled.
+   * DynamoDB Local under-reports transactions. Undefined on success, else why it was cancelled. Every attempt
+   * carries the same ClientRequestToken, so a retry after a lost answer returns the first attempt's success
+   * instead of applying it twice (DynamoDB keeps tokens 10 minutes). A transaction cancelled only because its
+   * items were busy (TransactionConflict, ThrottlingError) is retried; one cancelled by a condition is answered.
    */
-  async transactWrite(items: TransactItem[]): Promise<CancellationReason[] | undefined> {
+  async transactWrite(items: TransactItem[]): Promise<Cancellation | undefined> {
     const TransactItems = items.map((item) => withTable(item, this.tableName));
-    try {
-      const out = await this.doc.send(
-        new TransactWriteCommand({ TransactItems, ReturnConsumedCapacity: 'INDEXES' }),
-      );
-      this.meter.addWrite(transactionWriteUnits(items) + indexUnits(out.ConsumedCapacity));
-      return undefined;
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      // AWS bills a cancelled transaction's items too, at least the ones checked; count one unit per item.
-      this.meter.addFailedConditionalWrite(items.length - 1);
-      return (error.CancellationReasons ?? []).map((reason) => ({
-        code: reason.Code ?? 'None',
-        ...(reason.Item ? { item: unmarshall(reason.Item as Record<string, AttributeValue>) } : {}),
-      }));
+    const ClientRequestToken = randomUUID();
+    let refused = 0;
+    let unknown = 0;
+    for (;;) {
+      try {
+        const out = await this.doc.send(
+          new TransactWriteCommand({ TransactItems, ClientRequestToken, ReturnConsumedCapacity: 'INDEXES' }),
+          this.options(),
+        );
+        this.meter.addWrite(transactionWriteUnits(items) + indexUnits(out.ConsumedCapacity));
+        return undefined;
+      } catch (error) {
+        if (error instanceof TransactionCanceledException) {
+          const reasons: Cancellation = (error.CancellationReasons ?? []).map((reason) => ({
+            code: reason.Code ?? 'None',
+            ...(reason.Item ? { item: unmarshall(reason.Item as Record<string, AttributeValue>) } : {}),
+          }));
+          // AWS bills a cancelled transaction's prepare phase, the first of its two writes of each item.
+          this.meter.addCancelledTransaction(transactionWriteUnits(items) / 2);
+          const busy = reasons.some((r) => r.code === 'TransactionConflict' || r.code === 'ThrottlingError');
+          const decided = reasons.some((r) => r.code === 'ConditionalCheckFailed');
+          if (busy && !decided) {
+            if (++refused >= RETRY.refusedAttempts) throw storageThrottled(error);
+            await sleepUnless(backoffMs(refused), storageDeadline());
+            continue;
+          }
+          if (unknown > 0) reasons.maybeApplied = true;
+          return reasons;
+        }
+        const kind = classifyFailure(error, storageDeadline());
+        if (kind === 'throttled' || kind === 'conflict') {
+          if (++refused >= RETRY.refusedAttempts) throw exhausted(kind, error);
+          await sleepUnless(backoffMs(refused), storageDeadline());
+        } else if (kind === 'unknown') {
+          if (++unknown >= RETRY.unknownAttempts) throw exhausted(kind, error);
+          await sleepUnless(backoffMs(unknown), storageDeadline());
+        } else {
+          throw exhausted(kind, error);
+        }
+      }
     }
   }
 
-  private async conditional(write: () => Promise<void>): Promise<boolean> {
-    try {
-      await write();
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
-        this.meter.addFailedConditionalWrite();
-        return false;
+  /** Reads and idempotent calls: retried on every failure that is not final, with backoff. */
+  private async retried<T>(call: () => Promise<T>): Promise<T> {
+    let refused = 0;
+    let unknown = 0;
+    for (;;) {
+      try {
+        return await call();
+      } catch (error) {
+        const kind = classifyFailure(error, storageDeadline());
+        if (kind === 'throttled' || kind === 'conflict') {
+          if (++refused >= RETRY.refusedAttempts) throw exhausted(kind, error);
+          await sleepUnless(backoffMs(refused), storageDeadline());
+        } else if (kind === 'unknown') {
+          if (++unknown >= RETRY.unknownAttempts) throw exhausted(kind, error);
+          await sleepUnless(backoffMs(unknown), storageDeadline());
+        } else {
+          throw exhausted(kind, error);
+        }
       }
-      throw error;
     }
+  }
+
+  /**
+   * A conditional single-item write, retried here. A failed condition on the first attempt means someone else's
+   * write came first. After an attempt that failed without an answer, it may mean this write's own first attempt
+   * was applied: the result says so (`maybeApplied`) and carries the item as the condition found it, when the
+   * write asked for it, so the caller can recognise its own marker.
+   */
+  private async conditional(write: () => Promise<Record<string, unknown>>): Promise<WriteResult> {
+    let refused = 0;
+    let unknown = 0;
+    for (;;) {
+      try {
+        return { applied: true, attributes: await write() };
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) {
+          this.meter.addFailedConditionalWrite();
+          const old = error.Item ? unmarshall(error.Item as Record<string, AttributeValue>) : undefined;
+          return { applied: false, maybeApplied: unknown > 0, ...(old ? { old } : {}) };
+        }
+        const kind = classifyFailure(error, storageDeadline());
+        if (kind === 'throttled' || kind === 'conflict') {
+          if (++refused >= RETRY.refusedAttempts) throw exhausted(kind, error);
+          await sleepUnless(backoffMs(refused), storageDeadline());
+        } else if (kind === 'unknown') {
+          if (++unknown >= RETRY.unknownAttempts) throw exhausted(kind, error);
+          await sleepUnless(backoffMs(unknown), storageDeadline());
+        } else {
+          throw exhausted(kind, error);
+        }
+      }
+    }
+  }
+
+  private options(): { abortSignal?: AbortSignal } {
+    const signal = storageDeadline();
+    return signal ? { abortSignal: signal } : {};
   }
 }
 
