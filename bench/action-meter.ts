@@ -14,7 +14,7 @@ const ACTION_OF_TARGET: Record<string, Action> = {
   deletemessagebatch: 'delete',
 };
 
-/** The three ways a DynamoDB call books capacity, as CapacityMeter names them. */
+/** The ways the floor's DynamoDB calls book capacity, as CapacityMeter names them (it makes no transactions). */
 export type Booking = Pick<CapacityMeter, 'addRead' | 'addWrite' | 'addFailedConditionalWrite'>;
 
 /**
@@ -38,6 +38,7 @@ export class ActionMeter {
     const addRead = meter.addRead.bind(meter);
     const addWrite = meter.addWrite.bind(meter);
     const addFailed = meter.addFailedConditionalWrite.bind(meter);
+    const addCancelled = meter.addCancelledTransaction.bind(meter);
     meter.addRead = (units) => {
       addRead(units);
       const t = this.bucket();
@@ -55,6 +56,15 @@ export class ActionMeter {
       const t = this.bucket();
       t.failedConditionalWrites++;
       t.writeUnits++;
+      t.calls++;
+    };
+    // Every booking method is wrapped, each passing its units on: one left unwrapped books nothing under its
+    // action, and one that drops its units books them wrong in the total too.
+    meter.addCancelledTransaction = (units) => {
+      addCancelled(units);
+      const t = this.bucket();
+      t.failedConditionalWrites++;
+      t.writeUnits += units;
       t.calls++;
     };
   }
