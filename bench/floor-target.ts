@@ -1,6 +1,8 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import {
   type AttributeValue,
+  BatchGetItemCommand,
+  type BatchGetItemCommandOutput,
   BatchWriteItemCommand,
   type BatchWriteItemCommandOutput,
   ConditionalCheckFailedException,
@@ -10,26 +12,28 @@ import {
   type DynamoDBClient,
   PutItemCommand,
   QueryCommand,
-  UpdateItemCommand,
+  UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { type Booking, SplitMeter } from './action-meter.js';
 import { type QueueTarget, type Received, VISIBILITY_TIMEOUT_SECONDS } from './workload.js';
 
-/**
- * Candidates read per Query: max(32, 3·B). Meant to match the service's window, which is max(16, 3·B) in
- * timeline.ts (MIN_WINDOW) and so narrower for unbatched receives; kept at 32 so that floor figures stay
- * comparable across runs of the bench (docs/performance.md says so).
- */
-function windowFor(batchSize: number): number {
-  return Math.max(32, 3 * batchSize);
+/** The service's partitions per queue (`shards` in lambda/engine/queue-engine.ts, default 4). */
+export const FLOOR_SHARDS = 4;
+/** Candidates read per Query, as the service reads them: max(MIN_WINDOW = 16, 3·B) (lambda/storage/dynamo/timeline.ts). */
+export function windowFor(batchSize: number): number {
+  return Math.max(16, 3 * batchSize);
 }
-/** Pages read per receive before answering with what was found, as the service does per shard. */
-const MAX_PAGES = 4;
+/** Pages read per shard before giving up on it, as the service does (MAX_PAGES_PER_SHARD). */
+const MAX_PAGES_PER_SHARD = 4;
 const TIME_DIGITS = 13;
+/** Bodies expire on their own, as the service's contents do: a TTL delete costs nothing. */
+const TTL_SECONDS = 4 * 24 * 3600;
 
 export interface FloorReceived extends Received {
+  /** The state item's key as this receive wrote it: the receipt. */
   readonly key: Record<string, AttributeValue>;
+  readonly body: string;
 }
 
 export async function createFloorTable(client: DynamoDBClient, tableName: string): Promise<void> {
@@ -48,80 +52,61 @@ export async function createFloorTable(client: DynamoDBClient, tableName: string
     }),
   );
   await waitUntilTableExists({ client, maxWaitTime: 60 }, { TableName: tableName });
+  await client.send(
+    new UpdateTimeToLiveCommand({
+      TableName: tableName,
+      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+    }),
+  );
 }
 
 /**
- * The simplest lifecycle on raw DynamoDB, the yardstick for the service: one item per message (key, `v` =
- * visible at ms, `b` = body) in one partition. Send is PutItem (BatchWriteItem for batches); receive is a
- * strongly consistent Query of the partition filtered to visible items, then one conditional UpdateItem per
- * message that moves `v` past the visibility timeout if nobody else did first; delete is DeleteItem
- * (BatchWriteItem for batches). No HTTP server, no SQS layer, no receipt handles, no MD5s.
+ * The cheapest lifecycle we know on raw DynamoDB with the service's guarantees, the yardstick for the service.
+ * Like the service it keeps a message as two items: its body, written once under its id and left to TTL, and a
+ * small state item in one of 4 partitions whose sort key is the time it becomes visible, so a receive reads
+ * only due messages. Send is one BatchWriteItem of both. Receive reads the partitions in random order until
+ * it has B messages: a strongly consistent Query of `sk <= now~` with the service's window, up to 4 pages;
+ * then, per candidate, a PutItem of the state item under its new visible-at key (`attribute_not_exists`)
+ * and a DeleteItem of the key it read (`attribute_exists`), which decides the winner (the loser deletes its
+ * copy), with the bodies read in one eventually consistent BatchGetItem alongside the claims. Delete is a
+ * DeleteItem of the state item (BatchWriteItem for batches). Put before delete, so a crash between the two can
+ * only show the message again, never lose it. No HTTP, no SQS layer, no receipt handles, no attributes, no MD5s.
  */
 export class FloorTarget implements QueueTarget<FloorReceived> {
   /** Capacity as AWS would bill it, in total and per action. */
   readonly meter = new SplitMeter();
-  private readonly pk: AttributeValue;
 
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
-    partition: string,
+    private readonly partition: string,
     private readonly batchSize: number,
-  ) {
-    this.pk = { S: partition };
-  }
+  ) {}
 
   async send(bodies: readonly string[]): Promise<void> {
-    const book = this.meter.for('send');
     const now = Date.now();
-    const items = bodies.map((body) => ({
-      pk: this.pk,
-      sk: { S: `${String(now).padStart(TIME_DIGITS, '0')}#${randomBytes(8).toString('hex')}` },
-      v: { N: String(now) },
-      b: { S: body },
-    }));
-    if (this.batchSize === 1 && items.length === 1) {
-      const out = await this.client.send(
-        new PutItemCommand({ TableName: this.tableName, Item: items[0], ReturnConsumedCapacity: 'TOTAL' }),
-      );
-      book.addWrite(units(out.ConsumedCapacity));
-      return;
-    }
+    const ttl = { N: String(Math.floor(now / 1000) + TTL_SECONDS) };
+    const items = bodies.flatMap((body): Record<string, AttributeValue>[] => {
+      const id = randomBytes(12).toString('base64url');
+      return [
+        { pk: { S: `B#${id}` }, sk: { S: '0' }, b: { S: body }, ttl },
+        { pk: this.shardKey(randomInt(FLOOR_SHARDS)), sk: { S: stateSortKey(now, id) }, ttl },
+      ];
+    });
     await this.batchWrite(
       items.map((Item) => ({ PutRequest: { Item } })),
-      book,
+      this.meter.for('send'),
     );
   }
 
   async receive(maxMessages: number): Promise<FloorReceived[]> {
     const book = this.meter.for('receive');
-    const claimed: FloorReceived[] = [];
-    let startKey: Record<string, AttributeValue> | undefined;
-    for (let page = 0; page < MAX_PAGES && claimed.length < maxMessages; page++) {
-      const now = Date.now();
-      const out = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          FilterExpression: 'v <= :now',
-          ExpressionAttributeValues: { ':pk': this.pk, ':now': { N: String(now) } },
-          ConsistentRead: true,
-          Limit: windowFor(this.batchSize),
-          ExclusiveStartKey: startKey,
-          ReturnConsumedCapacity: 'TOTAL',
-        }),
-      );
-      book.addRead(units(out.ConsumedCapacity));
-      const pending = shuffled(out.Items ?? []);
-      while (claimed.length < maxMessages && pending.length > 0) {
-        const batch = pending.splice(0, maxMessages - claimed.length);
-        const won = await Promise.all(batch.map((item) => this.claim(item, now, book)));
-        for (const message of won) if (message) claimed.push(message);
-      }
-      startKey = out.LastEvaluatedKey;
-      if (!startKey) break;
+    const received: FloorReceived[] = [];
+    for (const shard of shuffled([...Array(FLOOR_SHARDS).keys()])) {
+      if (received.length >= maxMessages) break;
+      await this.receiveFromShard(shard, maxMessages, received, book);
     }
-    return claimed;
+    return received;
   }
 
   async delete(messages: readonly FloorReceived[]): Promise<void> {
@@ -140,49 +125,155 @@ export class FloorTarget implements QueueTarget<FloorReceived> {
     );
   }
 
-  /** The conditional write decides the winner: only the consumer that saw the current `v` moves it. */
+  private async receiveFromShard(
+    shard: number,
+    maxMessages: number,
+    received: FloorReceived[],
+    book: Booking,
+  ): Promise<void> {
+    let startKey: Record<string, AttributeValue> | undefined;
+    for (let page = 0; page < MAX_PAGES_PER_SHARD && received.length < maxMessages; page++) {
+      const now = Date.now();
+      const out = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk <= :due',
+          ExpressionAttributeValues: {
+            ':pk': this.shardKey(shard),
+            ':due': { S: `${String(now).padStart(TIME_DIGITS, '0')}~` },
+          },
+          ConsistentRead: true,
+          Limit: windowFor(maxMessages),
+          ExclusiveStartKey: startKey,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      book.addRead(units(out.ConsumedCapacity));
+      const pending = shuffled(out.Items ?? []);
+      while (received.length < maxMessages && pending.length > 0) {
+        const batch = pending.splice(0, maxMessages - received.length);
+        const [keys, bodies] = await Promise.all([
+          Promise.all(batch.map((item) => this.claim(item, now, book))),
+          this.readBodies(batch, book),
+        ]);
+        batch.forEach((item, i) => {
+          const key = keys[i];
+          const body = bodies.get(idOf(item));
+          if (key && body !== undefined) received.push({ messageId: idOf(item), key, body });
+        });
+      }
+      startKey = out.LastEvaluatedKey;
+      if (!startKey) break;
+    }
+  }
+
+  /** Moves the state item to its new visible-at key; the conditional delete of the key read decides the winner. */
   private async claim(
     item: Record<string, AttributeValue>,
     now: number,
     book: Booking,
-  ): Promise<FloorReceived | undefined> {
-    const key = { pk: item.pk as AttributeValue, sk: item.sk as AttributeValue };
-    try {
-      const out = await this.client.send(
-        new UpdateItemCommand({
+  ): Promise<Record<string, AttributeValue> | undefined> {
+    const read = { pk: item.pk as AttributeValue, sk: item.sk as AttributeValue };
+    const moved = {
+      pk: read.pk,
+      sk: { S: stateSortKey(now + VISIBILITY_TIMEOUT_SECONDS * 1000, idOf(item)) },
+    };
+    const put = await this.conditional(book, () =>
+      this.client.send(
+        new PutItemCommand({
           TableName: this.tableName,
-          Key: key,
-          UpdateExpression: 'SET v = :until',
-          ConditionExpression: 'v = :seen',
-          ExpressionAttributeValues: {
-            ':seen': item.v as AttributeValue,
-            ':until': { N: String(now + VISIBILITY_TIMEOUT_SECONDS * 1000) },
-          },
+          Item: { ...moved, ttl: item.ttl as AttributeValue },
+          ConditionExpression: 'attribute_not_exists(pk)',
           ReturnConsumedCapacity: 'TOTAL',
         }),
-      );
-      book.addWrite(units(out.ConsumedCapacity));
-      return { messageId: key.sk.S as string, key };
+      ),
+    );
+    if (!put) return undefined;
+    const won = await this.conditional(book, () =>
+      this.client.send(
+        new DeleteItemCommand({
+          TableName: this.tableName,
+          Key: read,
+          ConditionExpression: 'attribute_exists(pk)',
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      ),
+    );
+    if (won) return moved;
+    const undo = await this.client.send(
+      new DeleteItemCommand({ TableName: this.tableName, Key: moved, ReturnConsumedCapacity: 'TOTAL' }),
+    );
+    book.addWrite(units(undo.ConsumedCapacity));
+    return undefined;
+  }
+
+  /** False when the condition failed (booked at 1 WCU: every item here is under 1 KB). */
+  private async conditional(
+    book: Booking,
+    write: () => Promise<{ ConsumedCapacity?: ConsumedCapacity }>,
+  ): Promise<boolean> {
+    try {
+      book.addWrite(units((await write()).ConsumedCapacity));
+      return true;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       book.addFailedConditionalWrite();
-      return undefined;
+      return false;
     }
+  }
+
+  /** Bodies never change, so they are read eventually consistent, alongside the claims. */
+  private async readBodies(
+    items: readonly Record<string, AttributeValue>[],
+    book: Booking,
+  ): Promise<Map<string, string>> {
+    const bodies = new Map<string, string>();
+    let pending: BatchGetItemCommandOutput['UnprocessedKeys'] = {
+      [this.tableName]: { Keys: items.map((item) => ({ pk: { S: `B#${idOf(item)}` }, sk: { S: '0' } })) },
+    };
+    while (pending && Object.keys(pending).length > 0) {
+      const out: BatchGetItemCommandOutput = await this.client.send(
+        new BatchGetItemCommand({ RequestItems: pending, ReturnConsumedCapacity: 'TOTAL' }),
+      );
+      book.addRead(units(out.ConsumedCapacity));
+      for (const body of out.Responses?.[this.tableName] ?? []) {
+        bodies.set((body.pk?.S ?? '').slice(2), body.b?.S ?? '');
+      }
+      pending = out.UnprocessedKeys;
+    }
+    return bodies;
   }
 
   private async batchWrite(
     requests: NonNullable<BatchWriteItemCommandOutput['UnprocessedItems']>[string],
     book: Booking,
   ): Promise<void> {
-    let pending: BatchWriteItemCommandOutput['UnprocessedItems'] = { [this.tableName]: requests };
-    while (pending && Object.keys(pending).length > 0) {
-      const out: BatchWriteItemCommandOutput = await this.client.send(
-        new BatchWriteItemCommand({ RequestItems: pending, ReturnConsumedCapacity: 'TOTAL' }),
-      );
-      book.addWrite(units(out.ConsumedCapacity));
-      pending = out.UnprocessedItems;
+    for (let start = 0; start < requests.length; start += 25) {
+      let pending: BatchWriteItemCommandOutput['UnprocessedItems'] = {
+        [this.tableName]: requests.slice(start, start + 25),
+      };
+      while (pending && Object.keys(pending).length > 0) {
+        const out: BatchWriteItemCommandOutput = await this.client.send(
+          new BatchWriteItemCommand({ RequestItems: pending, ReturnConsumedCapacity: 'TOTAL' }),
+        );
+        book.addWrite(units(out.ConsumedCapacity));
+        pending = out.UnprocessedItems;
+      }
     }
   }
+
+  private shardKey(shard: number): AttributeValue {
+    return { S: `${this.partition}#${shard}` };
+  }
+}
+
+function stateSortKey(visibleAtMs: number, id: string): string {
+  return `${String(visibleAtMs).padStart(TIME_DIGITS, '0')}#${id}`;
+}
+
+function idOf(item: Record<string, AttributeValue>): string {
+  const sk = item.sk?.S ?? '';
+  return sk.slice(TIME_DIGITS + 1);
 }
 
 function units(consumed: ConsumedCapacity | ConsumedCapacity[] | undefined): number {

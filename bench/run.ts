@@ -295,10 +295,10 @@ function describeMethod(options: BenchOptions): Record<string, unknown> {
       'service meter read in the server process over IPC at each window edge; CPU of driver, server and DynamoDB Local read at the same edge',
     queueShards: 'service default (4)',
     floor:
-      'raw DynamoDB, one item per message in one partition: PutItem/BatchWriteItem; consistent Query (filter visible, Limit max(32, 3B)) + conditional UpdateItem per message; DeleteItem/BatchWriteItem',
+      "raw DynamoDB, the service's layout without the SQS layer: a body item (TTL) and a state item keyed by visible-at in one of 4 partitions; send BatchWriteItem of both; receive: partitions in random order, consistent Query sk <= now~ (Limit max(16, 3B), up to 4 pages), per message PutItem of the moved state item + conditional DeleteItem of the old, bodies by eventually consistent BatchGetItem alongside; delete DeleteItem/BatchWriteItem of the state item",
     lifecyclesPerSec: 'messages deleted by calls completed inside the window / window seconds',
     capacity:
-      'ReturnConsumedCapacity over the window; a failed conditional write counts 1 WCU, as AWS bills it',
+      'ReturnConsumedCapacity over the window; a refused conditional write counts 1 WCU and a cancelled transaction its prepare phase (half its price), as AWS bills them',
     fifo: `FIFO queue, ${FIFO_GROUPS} groups: each send call puts its B messages into one random group (explicit deduplication ids); receive B with MessageGroupId and SequenceNumber; compared with the Standard floor of the same shape; order and group locks checked over the whole run (bench/fifo-checker.ts)`,
     splitByAction: options.byAction ? 'AsyncLocalStorage in the server process' : false,
     auth: options.auth
