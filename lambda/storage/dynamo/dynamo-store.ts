@@ -27,10 +27,10 @@ import {
 } from '../store.js';
 import type { CapacityMeter } from './capacity-meter.js';
 import { Db } from './db.js';
-import { FifoGroups } from './fifo-groups.js';
+import { FifoGroups } from './fifo/fifo-groups.js';
 import { MoveTaskItems } from './move-task-items.js';
 import { QueueItems } from './queue-items.js';
-import { Timeline } from './timeline.js';
+import { Timeline } from './standard/timeline.js';
 
 /** The Store port on one DynamoDB table (layout in schema.ts and docs/design.md). */
 export class DynamoStore implements Store {
