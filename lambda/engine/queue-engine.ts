@@ -128,10 +128,16 @@ export class QueueEngine extends MessageActions implements SqsEngine {
     const { maxResults } = input;
     validateMaxResults(maxResults);
     checkOptionalField('queueNamePrefix', 'QueueNamePrefix', input.queueNamePrefix);
+    const prefix = input.queueNamePrefix ?? '';
+    const afterName = input.nextToken === undefined ? undefined : decodeNextToken(input.nextToken);
+    // A token from another prefix's listing (found by the hostile-input fuzz): DynamoDB refuses a start key outside
+    // the prefix's range, so one before the range starts at its beginning and one past it has nothing after it.
+    if (afterName !== undefined && !afterName.startsWith(prefix) && afterName > prefix)
+      return { queueNames: [] };
     const page = await this.store.listQueues({
-      prefix: input.queueNamePrefix ?? '',
+      prefix,
       limit: maxResults ?? MAX_LIST_QUEUES_RESULTS,
-      afterName: input.nextToken === undefined ? undefined : decodeNextToken(input.nextToken),
+      afterName: afterName?.startsWith(prefix) ? afterName : undefined,
     });
     // SQS gives a NextToken only to callers that asked for pages with MaxResults.
     const nextToken = maxResults !== undefined && page.lastName ? encodeNextToken(page.lastName) : undefined;
