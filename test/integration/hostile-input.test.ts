@@ -184,6 +184,17 @@ describe.each(PROTOCOLS)('hostile input over %s', (protocol) => {
     },
   );
 
+  it('lists queues with a NextToken from the listing of another prefix (found by the fuzz: it answered 500)', async () => {
+    const token = Buffer.from(JSON.stringify({ after: 'a' })).toString('base64url');
+
+    const answer = await call(protocol, {
+      action: 'ListQueues',
+      params: { QueueNamePrefix: 'hostile', MaxResults: 12, NextToken: token },
+    });
+
+    expect(answer.status).toBe(200);
+  });
+
   it('echoes a batch entry id holding control characters in a well-formed answer', async () => {
     const answer = await call(protocol, {
       action: 'DeleteMessageBatch',
