@@ -20,11 +20,11 @@ import { type QueueTarget, type Received, VISIBILITY_TIMEOUT_SECONDS } from './w
 
 /** The service's partitions per queue (`shards` in lambda/engine/queue-engine.ts, default 4). */
 export const FLOOR_SHARDS = 4;
-/** Candidates read per Query, as the service reads them: max(MIN_WINDOW = 16, 3·B) (lambda/storage/dynamo/timeline.ts). */
+/** Candidates read per Query, as the service reads them: max(MIN_WINDOW = 16, 3·B) (storage/dynamo/standard/). */
 export function windowFor(batchSize: number): number {
   return Math.max(16, 3 * batchSize);
 }
-/** Pages read per shard before giving up on it, as the service does (MAX_PAGES_PER_SHARD). */
+/** Pages read per shard before giving up on it, as the service does (MAX_PAGES_PER_SHARD, standard/receive.ts). */
 const MAX_PAGES_PER_SHARD = 4;
 const TIME_DIGITS = 13;
 /** Bodies expire on their own, as the service's contents do: a TTL delete costs nothing. */
