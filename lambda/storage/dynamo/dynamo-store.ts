@@ -47,8 +47,8 @@ export class DynamoStore implements Store {
   }) {
     const db = new Db(options.client, options.tableName, options.meter);
     this.queues = new QueueItems(db, options.accountId);
-    this.timeline = new Timeline(db);
-    this.groups = new FifoGroups(db);
+    this.timeline = new Timeline(db, options.accountId);
+    this.groups = new FifoGroups(db, options.accountId);
     this.moveTasks = new MoveTaskItems(db, options.accountId);
   }
 

@@ -95,15 +95,19 @@ export class MoveTaskItems {
       ConsistentRead: true,
     });
     if (!active || active.taskId !== taskId) return undefined;
-    const updated = await this.db.update({
+    const result = await this.db.updateItem({
       Key: moveTaskKey(activeOfItem(active)),
       UpdateExpression: 'SET #status = :cancelling',
       ConditionExpression: '#status = :running',
       ExpressionAttributeNames: statusName,
       ExpressionAttributeValues: activeValues,
       ReturnValues: 'ALL_NEW',
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });
-    return updated ? fromItem(updated) : undefined;
+    if (result.applied) return fromItem(result.attributes);
+    // A retry after a lost answer finds the task CANCELLING: that was this cancel.
+    const current = result.old ? fromItem(result.old) : undefined;
+    return result.maybeApplied && current?.status === 'CANCELLING' ? current : undefined;
   }
 
   async lease(

@@ -82,11 +82,14 @@ export class QueueItems {
   }
 
   async delete(queue: QueueRecord): Promise<boolean> {
-    return this.db.delete({
+    const result = await this.db.deleteItem({
       Key: queueKey(this.accountId, queue.name),
       ConditionExpression: 'id = :id',
       ExpressionAttributeValues: { ':id': queue.id },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });
+    // A retry after a lost answer finds the record gone: that was this delete.
+    return result.applied || (result.maybeApplied && result.old === undefined);
   }
 
   async update(
@@ -141,20 +144,28 @@ export class QueueItems {
     return updated !== undefined;
   }
 
+  /**
+   * Starts a new epoch, unless the queue was purged within `minIntervalMs`. The purge writes its own id, so a
+   * retry whose first attempt was applied (only its answer lost) recognises its purge instead of answering
+   * PurgeQueueInProgress for it.
+   */
   async purge(queue: QueueRecord, nowMs: number, minIntervalMs: number): Promise<boolean> {
+    const purgeId = randomBytes(9).toString('base64url');
     const purgedLongAgo = 'attribute_not_exists(lastPurgeMs) OR lastPurgeMs <= :earliest';
-    const updated = await this.db.update({
+    const result = await this.db.updateItem({
       Key: queueKey(this.accountId, queue.name),
-      UpdateExpression: 'SET lastPurgeMs = :now ADD epoch :one',
+      UpdateExpression: 'SET lastPurgeMs = :now, purgeId = :purgeId ADD epoch :one',
       ConditionExpression: `id = :id AND (${purgedLongAgo})`,
       ExpressionAttributeValues: {
         ':id': queue.id,
         ':now': nowMs,
         ':earliest': nowMs - minIntervalMs,
         ':one': 1,
+        ':purgeId': purgeId,
       },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });
-    return updated !== undefined;
+    return result.applied || result.old?.purgeId === purgeId;
   }
 }
 

@@ -28,8 +28,13 @@ import { sendMessages } from './send.js';
 export class FifoGroups {
   private readonly context: FifoContext;
 
-  constructor(db: Db) {
-    this.context = { db, readyGroups: new ReadyGroupCache(), movedSequences: new Map<string, bigint>() };
+  constructor(db: Db, accountId: string) {
+    this.context = {
+      db,
+      accountId,
+      readyGroups: new ReadyGroupCache(),
+      movedSequences: new Map<string, bigint>(),
+    };
   }
 
   send(queue: QueueRecord, messages: readonly NewMessage[], nowMs: number): Promise<SentMessage[]> {

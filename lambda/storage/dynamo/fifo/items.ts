@@ -13,6 +13,8 @@ import type { ReadyGroupCache } from './ready-cache.js';
 
 /** What the FIFO actions share: the table, and what this process remembers between requests. */
 export interface FifoContext {
+  /** The account whose queue records guard moves into a queue (queue-guard.ts). */
+  readonly accountId: string;
   readonly db: Db;
   /** Claimable groups an earlier receive read from the ready index and left untried. */
   readonly readyGroups: ReadyGroupCache;

@@ -19,7 +19,9 @@ export interface Claim extends Omit<ClaimedMessage, 'content'> {
 /**
  * Takes one message for this receive. The conditional delete of the observed state item decides the
  * winner among concurrent receivers; the new item is written first so a crash in between can only
- * duplicate the message after its visibility timeout, never lose it.
+ * duplicate the message after its visibility timeout, never lose it. Both writes carry this receive's id
+ * (`rt`), so a retry whose first attempt was applied and only its answer lost is told apart from another
+ * receiver's win (docs/design.md, "Faults").
  */
 export async function claim(
   db: Db,
@@ -31,56 +33,69 @@ export async function claim(
   const receiveId = randomBytes(9).toString('base64url');
   const receiveCount = item.rc + 1;
   const firstReceiveMs = item.fr ?? nowMs;
+  const won = () => claimed(request, shard, item, keyTimeMs, receiveId, receiveCount, firstReceiveMs);
   let keyTimeMs: number;
   if (visibilityTimeoutMs === 0) {
     // Visible again at once: the message keeps its key and only the receive changes.
     keyTimeMs = visibleAtOfSortKey(item.sk);
-    const updated = await db.update({
+    const updated = await db.updateItem({
       Key: { pk: item.pk, sk: item.sk },
       UpdateExpression: 'SET rc = :rc, rt = :rt, fr = :fr REMOVE vt',
       ...unchangedSince(item, nowMs, { ':rc': receiveCount, ':rt': receiveId, ':fr': firstReceiveMs }),
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });
-    if (!updated) return undefined;
-  } else {
-    keyTimeMs = nowMs + visibilityTimeoutMs;
-    if (timelineSortKey(keyTimeMs, item.id) === item.sk) keyTimeMs += 1;
-    const moved: StateItem = {
-      pk: item.pk,
-      sk: timelineSortKey(keyTimeMs, item.id),
-      id: item.id,
-      st: item.st,
-      rc: receiveCount,
-      fr: firstReceiveMs,
-      rt: receiveId,
-      n: item.n,
-      ttl: item.ttl,
-      ...(item.src !== undefined ? { src: item.src } : {}),
-      ...(item.mv !== undefined ? { mv: item.mv } : {}),
-    };
-    if (visibilityTimeoutMs < ATOMIC_CLAIM_BELOW_MS) {
-      // A short timeout could run out between the two writes below on a slow database, letting another
-      // receiver take the copy while this claim is still undecided: one transaction leaves no such window.
-      const reasons = await db.transactWrite([
-        { Put: { Item: { ...moved }, ConditionExpression: 'attribute_not_exists(pk)' } },
-        { Delete: { Key: { pk: item.pk, sk: item.sk }, ...unchangedSince(item, nowMs) } },
-      ]);
-      if (reasons) return undefined;
-      return claimed(request, shard, item, keyTimeMs, receiveId, receiveCount, firstReceiveMs);
-    }
-    // Two receivers claiming in the same millisecond collide here.
-    if (!(await db.put({ Item: { ...moved }, ConditionExpression: 'attribute_not_exists(pk)' })))
-      return undefined;
-    const won = await db.delete({ Key: { pk: item.pk, sk: item.sk }, ...unchangedSince(item, nowMs) });
-    if (!won) {
-      await db.delete({
-        Key: { pk: moved.pk, sk: moved.sk },
-        ConditionExpression: 'rt = :rt',
-        ExpressionAttributeValues: { ':rt': receiveId },
-      });
-      return undefined;
-    }
+    return updated.applied || updated.old?.rt === receiveId ? won() : undefined;
   }
-  return claimed(request, shard, item, keyTimeMs, receiveId, receiveCount, firstReceiveMs);
+  keyTimeMs = nowMs + visibilityTimeoutMs;
+  if (timelineSortKey(keyTimeMs, item.id) === item.sk) keyTimeMs += 1;
+  const moved: StateItem = {
+    pk: item.pk,
+    sk: timelineSortKey(keyTimeMs, item.id),
+    id: item.id,
+    st: item.st,
+    rc: receiveCount,
+    fr: firstReceiveMs,
+    rt: receiveId,
+    n: item.n,
+    ttl: item.ttl,
+    ...(item.src !== undefined ? { src: item.src } : {}),
+    ...(item.mv !== undefined ? { mv: item.mv } : {}),
+  };
+  if (visibilityTimeoutMs < ATOMIC_CLAIM_BELOW_MS) {
+    // A short timeout could run out between the two writes below on a slow database, letting another
+    // receiver take the copy while this claim is still undecided: one transaction leaves no such window.
+    // Its ClientRequestToken makes a retry after a lost answer return the first attempt's success.
+    const reasons = await db.transactWrite([
+      { Put: { Item: { ...moved }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Delete: { Key: { pk: item.pk, sk: item.sk }, ...unchangedSince(item, nowMs) } },
+    ]);
+    return reasons ? undefined : won();
+  }
+  // Two receivers claiming in the same millisecond collide here; a copy holding this receive's id is ours.
+  const copy = await db.putItem({
+    Item: { ...moved },
+    ConditionExpression: 'attribute_not_exists(pk)',
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+  });
+  if (!copy.applied && copy.old?.rt !== receiveId) return undefined;
+  const original = await db.deleteItem({
+    Key: { pk: item.pk, sk: item.sk },
+    ...unchangedSince(item, nowMs),
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+  });
+  if (original.applied) return won();
+  if (original.maybeApplied && original.old === undefined) {
+    // Gone after a lost answer: this delete was applied, or another receiver won. Keeping the copy loses
+    // nothing and holds nothing twice: the message is received again once the copy's timeout passes.
+    return undefined;
+  }
+  // Another receiver took it, or its holder changed its visibility: this receive's copy goes.
+  await db.delete({
+    Key: { pk: moved.pk, sk: moved.sk },
+    ConditionExpression: 'rt = :rt',
+    ExpressionAttributeValues: { ':rt': receiveId },
+  });
+  return undefined;
 }
 
 function claimed(

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DeadLetterTarget, QueueRecord, RedriveRequest, RedriveResult } from '../../store.js';
-import type { Db } from '../db.js';
 import { isLaneMarker, type Lane, type LaneMarker, laneShards, randomLaneShard } from '../lanes.js';
 import { encodeContent } from '../message-content.js';
+import { queueStillExists } from '../queue-guard.js';
 import {
   bodyPartition,
   bodySortKey,
@@ -21,7 +21,7 @@ import {
   visibleAt,
   type WakeItem,
 } from './items.js';
-import { resolveWakes } from './visibility.js';
+import { withWokenItems } from './visibility.js';
 
 /**
  * Moves a message received `maxReceiveCount` times to the dead-letter queue: one transaction deletes the
@@ -30,7 +30,7 @@ import { resolveWakes } from './visibility.js';
  * send time (retention counts from it, as in SQS) and receive count. False when another receiver took it first.
  */
 export async function moveToDeadLetter(
-  db: Db,
+  { db, accountId }: TimelineContext,
   target: DeadLetterTarget,
   item: StateItem,
   nowMs: number,
@@ -50,6 +50,7 @@ export async function moveToDeadLetter(
   const reasons = await db.transactWrite([
     { Delete: { Key: { pk: item.pk, sk: item.sk }, ...unchangedSince(item, nowMs) } },
     { Put: { Item: { ...moved }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    queueStillExists(accountId, target.queue),
   ]);
   return reasons === undefined;
 }
@@ -59,9 +60,10 @@ export async function moveToDeadLetter(
  * by one transaction (conditional delete here, put there) after its content was copied under its new id.
  */
 export async function redriveMessages(
-  { db, lanes: noisyLanes }: TimelineContext,
+  context: TimelineContext,
   request: RedriveRequest,
 ): Promise<RedriveResult> {
+  const { db, lanes: noisyLanes } = context;
   const { source, nowMs } = request;
   const lanes: Lane[] = noisyLanes.mayHoldMessages(source, request.retentionMs, nowMs)
     ? ['normal', 'noisy']
@@ -88,8 +90,7 @@ export async function redriveMessages(
         else if (visibleAt(item as StateItem) <= nowMs) candidates.push({ item: item as StateItem });
       }
       // Messages made visible early by ChangeMessageVisibility are found through their wake pointers.
-      candidates.push(...(await resolveWakes(db, wakes, nowMs)));
-      for (const { item, wake } of candidates) {
+      for (const { item, wake } of await withWokenItems(db, candidates, wakes, nowMs)) {
         if (item.st + request.retentionMs <= nowMs) continue;
         const destination = await request.destination(item.src);
         if (!destination) {
@@ -97,7 +98,7 @@ export async function redriveMessages(
           continue;
         }
         if (moved >= request.max) return { moved, remaining: true, unroutable };
-        if (await redriveOne(db, item, destination, nowMs)) {
+        if (await redriveOne(context, item, destination, nowMs)) {
           moved++;
           if (wake) await db.delete({ Key: { pk: wake.pk, sk: wake.sk } });
         }
@@ -109,7 +110,7 @@ export async function redriveMessages(
 }
 
 async function redriveOne(
-  db: Db,
+  { db, accountId }: TimelineContext,
   item: StateItem,
   destination: QueueRecord,
   nowMs: number,
@@ -136,6 +137,7 @@ async function redriveOne(
   const reasons = await db.transactWrite([
     { Delete: { Key: { pk: item.pk, sk: item.sk }, ...unchangedSince(item, nowMs) } },
     { Put: { Item: { ...redriven }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    queueStillExists(accountId, destination),
   ]);
   return reasons === undefined;
 }

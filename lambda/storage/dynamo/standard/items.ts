@@ -7,6 +7,8 @@ import { timelinePartition, timelineSortKey, visibleAtOfSortKey } from '../schem
 /** What the Standard actions share: the table, and this process's memo of each queue's noisy lane. */
 export interface TimelineContext {
   readonly db: Db;
+  /** The account whose queue records guard moves into a queue (queue-guard.ts). */
+  readonly accountId: string;
   readonly lanes: NoisyLanes;
 }
 

@@ -17,7 +17,7 @@ import {
   visibleAt,
   type WakeItem,
 } from './items.js';
-import { resolveWakes } from './visibility.js';
+import { withWokenItems } from './visibility.js';
 
 /** Pages read per shard before giving up on a head full of messages that are not receivable. */
 const MAX_PAGES_PER_SHARD = 4;
@@ -67,11 +67,12 @@ async function receiveFromLane(
 
 /** Claims from one partition; returns how many due messages it read. */
 async function receiveFromShard(
-  { db, lanes }: TimelineContext,
+  context: TimelineContext,
   request: ReceiveRequest,
   shard: number,
   received: ClaimedMessage[],
 ): Promise<number> {
+  const { db, lanes } = context;
   const { queue, nowMs } = request;
   const pk = timelinePartition(queue.id, queue.epoch, shard);
   let due = 0;
@@ -91,15 +92,15 @@ async function receiveFromShard(
       else if (isWakeSortKey(item.sk)) wakes.push(item as WakeItem);
       else if (visibleAt(item as StateItem) <= nowMs) candidates.push({ item: item as StateItem });
     }
-    candidates.push(...(await resolveWakes(db, wakes, nowMs)));
-    due += candidates.length;
-    const pending = shuffled(candidates);
+    const dueItems = await withWokenItems(db, candidates, wakes, nowMs);
+    due += dueItems.length;
+    const pending = shuffled(dueItems);
     while (received.length < request.maxMessages && pending.length > 0) {
       const batch = pending.splice(0, request.maxMessages - received.length);
       // Content never changes, so it is read while the claims are written: one round trip less per receive,
       // at the price of reading the content of a claim that is then lost to another receiver.
       const [claims, contents] = await Promise.all([
-        Promise.all(batch.map((c) => claimOrExpire(db, request, shard, c.item, c.wake))),
+        Promise.all(batch.map((c) => claimOrExpire(context, request, shard, c.item, c.wake))),
         readContents(
           db,
           batch
@@ -118,19 +119,20 @@ async function receiveFromShard(
 }
 
 async function claimOrExpire(
-  db: Db,
+  context: TimelineContext,
   request: ReceiveRequest,
   shard: number,
   item: StateItem,
   wake: WakeItem | undefined,
 ): Promise<Claim | undefined> {
+  const { db } = context;
   if (isExpired(item, request)) {
     await db.delete({ Key: { pk: item.pk, sk: item.sk }, ...unchangedSince(item, request.nowMs) });
     if (wake) await db.delete({ Key: { pk: wake.pk, sk: wake.sk } });
     return undefined;
   }
   if (request.deadLetter && isDead(item, request)) {
-    const moved = await moveToDeadLetter(db, request.deadLetter, item, request.nowMs);
+    const moved = await moveToDeadLetter(context, request.deadLetter, item, request.nowMs);
     if (moved) request.onMovedToDeadLetter?.();
     if (moved && wake) await db.delete({ Key: { pk: wake.pk, sk: wake.sk } });
     return undefined;

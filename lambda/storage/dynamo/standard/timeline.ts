@@ -26,8 +26,8 @@ import { changeVisibility } from './visibility.js';
 export class Timeline {
   private readonly context: TimelineContext;
 
-  constructor(db: Db) {
-    this.context = { db, lanes: new NoisyLanes(db) };
+  constructor(db: Db, accountId: string) {
+    this.context = { db, accountId, lanes: new NoisyLanes(db) };
   }
 
   put(queue: QueueRecord, messages: readonly NewMessage[]): Promise<void> {

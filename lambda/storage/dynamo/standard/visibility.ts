@@ -18,7 +18,7 @@ export async function changeVisibility(
   const key = stateKey(receipt);
   const heldByThisReceipt = 'rt = :rt';
   const inflight = '((attribute_exists(vt) AND vt > :now) OR (attribute_not_exists(vt) AND sk > :due))';
-  const changed = await db.update({
+  const changed = await db.updateItem({
     Key: key,
     UpdateExpression: 'SET vt = :vt',
     ConditionExpression: `${exists} AND ${heldByThisReceipt} AND ${inflight}`,
@@ -28,10 +28,13 @@ export async function changeVisibility(
       ':due': dueBound(nowMs),
       ':vt': visibleAtMs,
     },
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
   });
-  if (!changed) {
-    const item = await db.get({ Key: key, ConsistentRead: true });
-    return item?.rt === receipt.receiveId ? VISIBILITY_CHANGE.notInflight : VISIBILITY_CHANGE.receiptExpired;
+  if (!changed.applied) {
+    const item = changed.old;
+    if (item?.rt !== receipt.receiveId) return VISIBILITY_CHANGE.receiptExpired;
+    // A retry of a change to 0 s, whose first attempt was applied, finds the message no longer in flight.
+    if (!(changed.maybeApplied && item.vt === visibleAtMs)) return VISIBILITY_CHANGE.notInflight;
   }
   // Receivers only look at keys that are due, so a message made visible before its key's time needs a
   // pointer at the new time. If the pointer write is lost, the message still returns at its key's time.
@@ -65,4 +68,24 @@ export async function resolveWakes(
     }),
   );
   return resolved.filter((r): r is { item: StateItem; wake: WakeItem } => r !== undefined);
+}
+
+/**
+ * The due candidates of one read, with the items their wake pointers name. An item whose own key became due
+ * as well is read twice (directly and through its pointer); it is tried once, with its pointer attached so the
+ * pointer goes with the claim.
+ */
+export async function withWokenItems(
+  db: Db,
+  candidates: { item: StateItem; wake?: WakeItem }[],
+  wakes: WakeItem[],
+  nowMs: number,
+): Promise<{ item: StateItem; wake?: WakeItem }[]> {
+  const bySortKey = new Map(candidates.map((candidate) => [candidate.item.sk, candidate]));
+  for (const woken of await resolveWakes(db, wakes, nowMs)) {
+    const direct = bySortKey.get(woken.item.sk);
+    if (direct) direct.wake ??= woken.wake;
+    else bySortKey.set(woken.item.sk, woken);
+  }
+  return [...bySortKey.values()];
 }
