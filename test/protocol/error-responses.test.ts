@@ -99,7 +99,7 @@ describe('the wire error table', () => {
   it.each(SQS_ERROR_CODES)('has a complete row for %s', (code) => {
     const wire = wireError(code);
 
-    expect([400, 403, 404, 500]).toContain(wire.status);
+    expect([400, 403, 404, 500, 503]).toContain(wire.status);
     expect(wire.queryCode).toMatch(/^[A-Za-z.]+$/);
     expect(wire.jsonType).toMatch(/^com\.amazon(aws\.sqs|\.coral\.service)#[A-Za-z]+$/);
   });
