@@ -1,6 +1,7 @@
 import type { GroupReceipt } from '../../../engine/receipt-handle.js';
 import { type DeleteOutcome, VISIBILITY_CHANGE, type VisibilityChange } from '../../store.js';
 import type { Db } from '../db.js';
+import { storageThrottled } from '../retry-policy.js';
 import { GROUP_SORT_KEY, groupMessageSortKey, groupPartition } from '../schema.js';
 import { forgetReceives, type GroupItem, leaseOf, MAX_ATTEMPTS, namesFor, receiptsByGroup } from './items.js';
 
@@ -40,6 +41,8 @@ export async function changeVisibility(
     const group = (await db.get({ Key: key, ConsistentRead: true })) as GroupItem | undefined;
     const current = group?.rt === receipt.receiveId ? group.held?.[receipt.sequenceNumber] : undefined;
     if (!group || current === undefined) return VISIBILITY_CHANGE.receiptExpired;
+    // A retry finding exactly the time it set: its earlier attempt was applied, only the answer lost.
+    if (attempt > 0 && current === visibleAtMs) return VISIBILITY_CHANGE.changed;
     if (current <= nowMs) return VISIBILITY_CHANGE.notInflight;
     const held = { ...group.held, [receipt.sequenceNumber]: visibleAtMs };
     const update = 'SET #held = :held, #gsk = :lease, #lv = #lv + :one';
@@ -52,7 +55,7 @@ export async function changeVisibility(
     });
     if (changed) return VISIBILITY_CHANGE.changed;
   }
-  throw new Error('FIFO ChangeMessageVisibility: too much contention on the message group');
+  throw storageThrottled();
 }
 
 async function deleteFromGroup(
@@ -132,7 +135,7 @@ async function deleteFromGroup(
     }
     for (const receipt of receipts) outcomes.set(receipt, 'deleted');
   }
-  throw new Error('FIFO DeleteMessage: too much contention on the message group');
+  throw storageThrottled();
 }
 
 /**

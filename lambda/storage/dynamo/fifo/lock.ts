@@ -150,16 +150,20 @@ async function claimGroup(
   });
   const removes = forgetReceives(expired, names);
   const update = `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''} ADD #n :expired`;
-  const updated = await db.update({
+  const result = await db.updateItem({
     Key: { pk: group.pk, sk: GROUP_SORT_KEY },
     UpdateExpression: update,
     ConditionExpression: '#lv = :lv',
     ExpressionAttributeNames: { ...namesFor(update, '#lv'), ...names },
     ExpressionAttributeValues: values,
     ReturnValues: 'ALL_NEW',
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
   });
-  if (!updated) return [];
-  const locked = updated as GroupItem;
+  // A lock holding this receive's token is this receive's: its first attempt was applied, the answer lost.
+  const locked = (
+    result.applied ? result.attributes : result.old?.rt === receiveId ? result.old : undefined
+  ) as GroupItem | undefined;
+  if (!locked) return [];
   const lock = {
     version: locked.lv,
     size: taken.length,

@@ -3,6 +3,7 @@ import { DEDUPLICATION_INTERVAL_MS } from '../../../engine/limits.js';
 import type { NewMessage, QueueRecord, SentMessage } from '../../store.js';
 import { type Db, sleep, type TransactItem } from '../db.js';
 import { encodeContent } from '../message-content.js';
+import { storageThrottled } from '../retry-policy.js';
 import {
   bodyPartition,
   bodySortKey,
@@ -40,7 +41,8 @@ export async function sendMessages(
   await writeExtraChunks(db, messages, pending);
   const nextSequence = new Map<string, bigint>();
   for (let attempt = 0; pending.length > 0; attempt++) {
-    if (attempt >= MAX_ATTEMPTS) throw new Error('FIFO send: too much contention on its message groups');
+    // Other senders keep taking the groups' sequence numbers: SQS's throttling error, which SDKs retry.
+    if (attempt >= MAX_ATTEMPTS) throw storageThrottled();
     if (attempt > 0) await sleep(randomInt(5, 20 * Math.min(attempt, 5)));
     const plan = planSend(queue, messages, pending, nextSequence, nowMs);
     const reasons = await db.transactWrite(plan.items);
