@@ -47,6 +47,8 @@ export interface TrafficReport {
   readonly lost: string[];
   /** Acknowledged messages delivered but not deleted by the end (still held, or their deletes failed). */
   readonly undeleted: number;
+  /** A few of them, `standard|fifo id (deliveries)`. */
+  readonly undeletedExamples: string[];
   /** A receive returned a message another consumer certainly held inside its visibility window. */
   readonly heldTwice: string[];
   /** A message delivered again after a client's delete of it had succeeded. */
@@ -87,10 +89,12 @@ export function startTraffic(options: TrafficOptions): {
   };
 
   const acknowledged = new Set<string>();
+  const fifoIds = new Set<string>();
   let unacknowledged = 0;
   const deliveries = new Map<string, Delivery[]>();
   const checker = new FifoChecker();
   let producing = true;
+  let lastDeliveryAtMs = now();
   let consuming = true;
 
   const produceStandard = async (queue: TestQueue, p: number) => {
@@ -108,6 +112,7 @@ export function startTraffic(options: TrafficOptions): {
       } catch (error) {
         seenError(error);
         unacknowledged += batch;
+        await sleep(100);
       }
     }
   };
@@ -128,7 +133,10 @@ export function startTraffic(options: TrafficOptions): {
           seenFailures(result.failed);
           if (result.failed.length > 0) throw new Error('retry the batch');
           const sent = [...result.successful].sort((a, b) => Number(a.id.slice(1)) - Number(b.id.slice(1)));
-          for (const entry of sent) acknowledged.add(entry.messageId);
+          for (const entry of sent) {
+            acknowledged.add(entry.messageId);
+            fifoIds.add(entry.messageId);
+          }
           checker.sentBy(
             p,
             sent.map((entry) => ({
@@ -164,9 +172,11 @@ export function startTraffic(options: TrafficOptions): {
         });
       } catch (error) {
         seenError(error);
+        await sleep(100);
         continue;
       }
       const answeredAtMs = now();
+      if (messages.length > 0) lastDeliveryAtMs = answeredAtMs;
       const mine: Delivery[] = messages.map((message) => {
         const delivery = { consumer: name, windowMs, requestedAtMs, answeredAtMs };
         deliveries.set(message.messageId, [...(deliveries.get(message.messageId) ?? []), delivery]);
@@ -225,17 +235,28 @@ export function startTraffic(options: TrafficOptions): {
       const deadline = now() + deadlineMs;
       const allDeleted = () =>
         [...acknowledged].every((id) => deliveries.get(id)?.some((d) => d.deletedAtMs !== undefined));
-      while (!allDeleted() && now() < deadline) await sleep(200);
+      // Done when every message is deleted, or delivered with nothing redelivered for a visibility timeout (a
+      // delete applied whose answer was lost leaves a message undeleted in the ledger, never to return).
+      const quietMs =
+        1000 * Math.max(options.standardVisibilitySeconds ?? 0, options.fifoVisibilitySeconds ?? 0) + 1_000;
+      const allDelivered = () => [...acknowledged].every((id) => deliveries.has(id));
+      while (!allDeleted() && !(allDelivered() && now() - lastDeliveryAtMs > quietMs) && now() < deadline) {
+        await sleep(200);
+      }
       consuming = false;
       await Promise.all(consuming$);
       const fifoChecks = checker.finish();
+      const undeleted = [...acknowledged].filter(
+        (id) => deliveries.has(id) && !deliveries.get(id)?.some((d) => d.deletedAtMs !== undefined),
+      );
       return {
         acknowledged: acknowledged.size,
         unacknowledged,
         lost: [...acknowledged].filter((id) => !deliveries.has(id)),
-        undeleted: [...acknowledged].filter(
-          (id) => deliveries.has(id) && !deliveries.get(id)?.some((d) => d.deletedAtMs !== undefined),
-        ).length,
+        undeleted: undeleted.length,
+        undeletedExamples: undeleted
+          .slice(0, 5)
+          .map((id) => `${fifoIds.has(id) ? 'fifo' : 'standard'} ${id} (${deliveries.get(id)?.length})`),
         heldTwice: heldTwice(deliveries),
         deliveredAfterDelete: deliveredAfterDelete(deliveries),
         fifoViolations: [...fifoChecks.examples],
