@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AccessKeys } from './auth/access-keys.js';
 import { createAuth } from './auth/create-auth.js';
@@ -15,6 +16,9 @@ import { CapacityMeter } from './storage/dynamo/capacity-meter.js';
 import { DynamoStore } from './storage/dynamo/dynamo-store.js';
 import { ensureTable } from './storage/dynamo/table.js';
 import { withStorageDeadline } from './storage/request-deadline.js';
+
+/** A batch receive claims, reads and deletes wake pointers for up to 10 messages at once, in every shard it reads. */
+const MAX_STORAGE_CALLS_IN_FLIGHT = 100;
 
 /** See `Config.dynamodbRequestTimeoutMs`. */
 export const DEFAULT_DYNAMODB_REQUEST_TIMEOUT_MS = 5_000;
@@ -69,7 +73,12 @@ export async function createService(config: Config, options: CreateServiceOption
     // Retries are decided by the storage adapter (storage/dynamo/retry-policy.ts), which knows whether a
     // retried write could lie; the SDK's own would retry conditional writes blindly.
     maxAttempts: 1,
-    requestHandler: { requestTimeout, connectionTimeout: Math.ceil(requestTimeout / 5) },
+    // Without throwOnRequestTimeout the handler only warns: a stalled request would wait for the deadline.
+    requestHandler: {
+      requestTimeout,
+      connectionTimeout: Math.ceil(requestTimeout / 5),
+      throwOnRequestTimeout: true,
+    },
     ...(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint } : {}),
     ...(config.dynamodbCredentials ? { credentials: config.dynamodbCredentials } : {}),
   });
@@ -123,6 +132,8 @@ function withDeadlines(handler: RequestHandler): RequestHandler {
       options.deadlineMs === undefined
         ? options.signal
         : AbortSignal.timeout(Math.max(0, options.deadlineMs - Date.now()));
+    // A receive's parallel claims and reads each listen to it: more than Node's default 10 is expected.
+    if (signal) setMaxListeners(MAX_STORAGE_CALLS_IN_FLIGHT, signal);
     return withStorageDeadline(signal, () => handler(request, options));
   };
 }
