@@ -61,6 +61,8 @@ export interface MessageActionsOptions {
   readonly activity: QueueActivity;
 }
 
+/** How long before its visibility timeout runs out a claim must be answered, for the client to hold it. */
+const LATE_RECEIVE_MARGIN_MS = 1_000;
 /** The message half of the engine: send, receive, delete and change visibility, single and batched. */
 export abstract class MessageActions {
   protected readonly store: Store;
@@ -120,6 +122,17 @@ export abstract class MessageActions {
     return { successful: sent.map((result, i) => ({ ...result, id: (valid[i] as BatchEntry).id })), failed };
   }
 
+  /**
+   * Whether a receive that started at `startedMs` ran so long (a stalled DynamoDB, retried) that the visibility
+   * timeout of what it claimed has run out, or nearly: another receiver may already hold those messages, so
+   * they are not handed out. They are received again at once, one receive count higher, as after a lost answer.
+   */
+  private outlasted(startedMs: number, visibilityTimeoutMs: number): boolean {
+    if (visibilityTimeoutMs === 0) return false;
+    const marginMs = Math.min(LATE_RECEIVE_MARGIN_MS, visibilityTimeoutMs / 4);
+    return this.clock.nowMs() > startedMs + visibilityTimeoutMs - marginMs;
+  }
+
   async receiveMessage(input: ReceiveMessageInput): Promise<ReceiveMessageResult> {
     let queue = await this.directory.get(input.queueName);
     const maxMessages =
@@ -152,7 +165,7 @@ export abstract class MessageActions {
           ...(attemptId !== undefined ? { attemptId } : {}),
           ...(deadLetter !== undefined ? { deadLetter, onMovedToDeadLetter } : {}),
         });
-        if (claimed.length > 0) {
+        if (claimed.length > 0 && !this.outlasted(nowMs, secondsToMs(visibilityTimeout))) {
           this.activity.messagesReceived(queue.name, claimed.length);
           return {
             messages: claimed.map((m) => this.toReceived(m, systemNames, input.messageAttributeNames ?? [])),

@@ -31,6 +31,17 @@ export const FAULT_KINDS = [
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
+/** The faults that answer (or drop) at once: a scripted call meets one, then the caller's retry goes through. */
+export const INSTANT_FAULTS = [
+  'throttle',
+  'throttling',
+  'fail-500',
+  'fail-503',
+  'transaction-conflict',
+  'drop-before',
+  'drop-after',
+] as const satisfies readonly FaultKind[];
+
 /** The parsed JSON body of a DynamoDB request (e.g. `{ TableName, Key, ConditionExpression }`). */
 // biome-ignore lint/suspicious/noExplicitAny: a DynamoDB request body, read by predicates in tests
 export type DynamoRequest = Record<string, any>;

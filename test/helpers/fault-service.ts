@@ -11,6 +11,7 @@ import { startNodeServer } from '../../lambda/entries/node-server.js';
 import { DUMMY_CREDENTIALS } from './dynamo-local.js';
 import { type FaultProxy, startFaultProxy } from './fault-proxy.js';
 import { createJsonApi } from './json-api.js';
+import type { ReceivedMessage } from './sqs-api.js';
 import { type SqsApi, SqsClientError } from './sqs-api.js';
 import type { TestQueue } from './test-queue.js';
 
@@ -148,4 +149,29 @@ export function bindFaultQueue(api: SqsApi, name: string, url: string): TestQueu
     listTags: () => api.listQueueTags(url),
     deleteQueue: () => api.deleteQueue(url),
   };
+}
+
+/** Receives (deleting nothing) until a message with `body` arrives or `deadlineMs` passes. */
+export async function receiveUntil(
+  queue: TestQueue,
+  body: string,
+  deadlineMs: number,
+): Promise<ReceivedMessage[]> {
+  const found: ReceivedMessage[] = [];
+  const deadline = Date.now() + deadlineMs;
+  while (found.length === 0 && Date.now() < deadline) {
+    const messages = await queue.receive({ maxNumberOfMessages: 10, waitTimeSeconds: 1 });
+    found.push(...messages.filter((m) => m.body === body));
+  }
+  return found;
+}
+
+/** Messages in the queue, visible, in flight or delayed: counts see every stored message at once. */
+export async function messagesIn(queue: TestQueue): Promise<number> {
+  const counts = await queue.getAttributes([
+    'ApproximateNumberOfMessages',
+    'ApproximateNumberOfMessagesNotVisible',
+    'ApproximateNumberOfMessagesDelayed',
+  ]);
+  return Object.values(counts).reduce((sum, n) => sum + Number(n), 0);
 }

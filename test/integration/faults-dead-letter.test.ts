@@ -53,16 +53,6 @@ async function moveAndReceive(source: TestQueue, dlq: TestQueue): Promise<Receiv
   return undefined;
 }
 
-/** Messages in the queue, visible, in flight or delayed. */
-async function messagesIn(queue: TestQueue): Promise<number> {
-  const counts = await queue.getAttributes([
-    'ApproximateNumberOfMessages',
-    'ApproximateNumberOfMessagesNotVisible',
-    'ApproximateNumberOfMessagesDelayed',
-  ]);
-  return Object.values(counts).reduce((sum, n) => sum + Number(n), 0);
-}
-
 /** Every item of the table with `attribute = value`: the test reads storage itself, as TTL will not fire here. */
 async function itemsWhere(attribute: string, value: string): Promise<Record<string, unknown>[]> {
   const db = new DynamoDBClient({

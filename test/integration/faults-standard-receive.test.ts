@@ -1,8 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { DynamoRequest } from '../helpers/fault-proxy.js';
-import { type FaultyService, startFaultyService } from '../helpers/fault-service.js';
+import { type DynamoRequest, INSTANT_FAULTS } from '../helpers/fault-proxy.js';
+import { type FaultyService, receiveUntil, startFaultyService } from '../helpers/fault-service.js';
 import type { ReceivedMessage } from '../helpers/sqs-api.js';
-import type { TestQueue } from '../helpers/test-queue.js';
 
 let stack: FaultyService;
 beforeAll(async () => {
@@ -20,20 +19,6 @@ const isClaimDelete = (body: DynamoRequest) =>
 /** The claim's first write: the moved copy. */
 const isClaimPut = (body: DynamoRequest) =>
   onTimeline(body) && body.ConditionExpression === 'attribute_not_exists(pk)';
-
-/** Receives (deleting nothing) until `body` arrives or `deadlineMs` passes; every delivery of it, in order. */
-async function receiveUntil(queue: TestQueue, body: string, deadlineMs: number): Promise<ReceivedMessage[]> {
-  const found: ReceivedMessage[] = [];
-  const deadline = Date.now() + deadlineMs;
-  while (found.length === 0 && Date.now() < deadline) {
-    found.push(
-      ...(await queue.receive({ maxNumberOfMessages: 10, waitTimeSeconds: 1 })).filter(
-        (m) => m.body === body,
-      ),
-    );
-  }
-  return found;
-}
 
 describe('ReceiveMessage on a Standard queue under DynamoDB faults', () => {
   it('keeps the message when the claim delete is applied but its answer is lost', async () => {
@@ -73,15 +58,7 @@ describe('ReceiveMessage on a Standard queue under DynamoDB faults', () => {
     expect(received.map((m) => m.body)).toEqual(['atomic']);
   });
 
-  it.each([
-    'throttle',
-    'throttling',
-    'fail-500',
-    'fail-503',
-    'transaction-conflict',
-    'drop-before',
-    'drop-after',
-  ] as const)(
+  it.each(INSTANT_FAULTS)(
     'returns the message or a retryable error when the claim delete meets %s, and loses nothing',
     async (fault) => {
       const queue = await stack.createQueue({ VisibilityTimeout: '10' });

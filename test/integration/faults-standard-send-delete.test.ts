@@ -1,13 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { DynamoRequest } from '../helpers/fault-proxy.js';
+import { type DynamoRequest, INSTANT_FAULTS } from '../helpers/fault-proxy.js';
 import {
   errorCodeOf,
   type FaultyService,
   isRetryableClientError,
+  messagesIn,
+  receiveUntil,
   startFaultyService,
 } from '../helpers/fault-service.js';
 import type { ReceivedMessage } from '../helpers/sqs-api.js';
-import type { TestQueue } from '../helpers/test-queue.js';
 
 let stack: FaultyService;
 beforeAll(async () => {
@@ -31,41 +32,11 @@ const readsState = (body: DynamoRequest) =>
 /** A delete's BatchWriteItem: it deletes state items. */
 const isDelete = (body: DynamoRequest) => requests(body).some((r) => r.DeleteRequest !== undefined);
 
-/** Receives (deleting nothing) until `body` arrives or `deadlineMs` passes. */
-async function receiveUntil(queue: TestQueue, body: string, deadlineMs: number): Promise<ReceivedMessage[]> {
-  const found: ReceivedMessage[] = [];
-  const deadline = Date.now() + deadlineMs;
-  while (found.length === 0 && Date.now() < deadline) {
-    const messages = await queue.receive({ maxNumberOfMessages: 10, waitTimeSeconds: 1 });
-    found.push(...messages.filter((m) => m.body === body));
-  }
-  return found;
-}
-
-/** Messages in the queue, visible, in flight or delayed: counts see every state item at once. */
-async function messagesIn(queue: TestQueue): Promise<number> {
-  const counts = await queue.getAttributes([
-    'ApproximateNumberOfMessages',
-    'ApproximateNumberOfMessagesNotVisible',
-    'ApproximateNumberOfMessagesDelayed',
-  ]);
-  return Object.values(counts).reduce((sum, n) => sum + Number(n), 0);
-}
-
 /** The code of what a call threw, marked when the SDK would not retry it. */
 const codeOf = (error: unknown) => (isRetryableClientError(error) ? 'retryable' : errorCodeOf(error));
 const RETRYABLE = ['retryable'];
 
-const FAULTS = [
-  'throttle',
-  'throttling',
-  'fail-500',
-  'fail-503',
-  'transaction-conflict',
-  'drop-before',
-  'drop-after',
-  'delay',
-] as const;
+const FAULTS = [...INSTANT_FAULTS, 'delay'] as const;
 
 describe('SendMessage on a Standard queue under DynamoDB faults', () => {
   it.each(FAULTS)('delivers an acknowledged send exactly once when its write meets %s', async (fault) => {

@@ -33,14 +33,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { storageDeadline } from '../request-deadline.js';
 import type { CapacityMeter } from './capacity-meter.js';
 import { transactionWriteUnits } from './item-size.js';
-import {
-  backoffMs,
-  classifyFailure,
-  exhausted,
-  RETRY,
-  sleepUnless,
-  storageThrottled,
-} from './retry-policy.js';
+import { Attempts, classifyFailure } from './retry-policy.js';
 
 type TransactWriteItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -130,9 +123,10 @@ export class Db {
     let pending: BatchGetCommandInput['RequestItems'] = {
       [this.tableName]: { Keys: keys, ConsistentRead: consistentRead },
     };
+    const attempts = new Attempts(storageDeadline());
     for (let attempt = 0; pending && Object.keys(pending).length > 0; attempt++) {
-      if (attempt >= RETRY.refusedAttempts) throw storageThrottled();
-      if (attempt > 0) await sleepUnless(backoffMs(attempt), storageDeadline());
+      // Unprocessed keys were refused for throughput.
+      if (attempt > 0) await attempts.refusedOnce();
       const request = pending;
       const out: BatchGetCommandOutput = await this.retried(() =>
         this.doc.send(
@@ -158,8 +152,7 @@ export class Db {
   ): Promise<void> {
     for (let start = 0; start < requests.length; start += 25) {
       let pending = requests.slice(start, start + 25);
-      let refused = 0;
-      let unknown = 0;
+      const attempts = new Attempts(storageDeadline());
       while (pending.length > 0) {
         const sent = pending;
         try {
@@ -172,20 +165,12 @@ export class Db {
           );
           this.meter.addWrite(units(out.ConsumedCapacity));
           pending = out.UnprocessedItems?.[this.tableName] ?? [];
-          if (pending.length === 0) break;
           // Unprocessed items were refused for throughput: nothing of them was written.
-          if (++refused >= RETRY.refusedAttempts) throw storageThrottled();
-          await sleepUnless(backoffMs(refused), storageDeadline());
+          if (pending.length > 0) await attempts.refusedOnce();
         } catch (error) {
-          const kind = classifyFailure(error, storageDeadline());
-          if (kind === 'throttled' || kind === 'conflict') {
-            if (++refused >= RETRY.refusedAttempts) throw exhausted(kind, error);
-            await sleepUnless(backoffMs(refused), storageDeadline());
-            continue;
-          }
-          if (kind !== 'unknown' || ++unknown >= RETRY.unknownAttempts) throw exhausted(kind, error);
-          await sleepUnless(backoffMs(unknown), storageDeadline());
-          if (options.ambiguous) pending = await options.ambiguous(sent);
+          const answerLost = classifyFailure(error, storageDeadline()) === 'unknown';
+          await attempts.retryAfter(error);
+          if (answerLost && options.ambiguous) pending = await options.ambiguous(sent);
         }
       }
     }
@@ -255,8 +240,7 @@ export class Db {
   async transactWrite(items: TransactItem[]): Promise<Cancellation | undefined> {
     const TransactItems = items.map((item) => withTable(item, this.tableName));
     const ClientRequestToken = randomUUID();
-    let refused = 0;
-    let unknown = 0;
+    const attempts = new Attempts(storageDeadline());
     for (;;) {
       try {
         const out = await this.doc.send(
@@ -276,45 +260,25 @@ export class Db {
           const busy = reasons.some((r) => r.code === 'TransactionConflict' || r.code === 'ThrottlingError');
           const decided = reasons.some((r) => r.code === 'ConditionalCheckFailed');
           if (busy && !decided) {
-            if (++refused >= RETRY.refusedAttempts) throw storageThrottled(error);
-            await sleepUnless(backoffMs(refused), storageDeadline());
+            await attempts.refusedOnce('conflict', error);
             continue;
           }
-          if (unknown > 0) reasons.maybeApplied = true;
+          if (attempts.hadUnknown) reasons.maybeApplied = true;
           return reasons;
         }
-        const kind = classifyFailure(error, storageDeadline());
-        if (kind === 'throttled' || kind === 'conflict') {
-          if (++refused >= RETRY.refusedAttempts) throw exhausted(kind, error);
-          await sleepUnless(backoffMs(refused), storageDeadline());
-        } else if (kind === 'unknown') {
-          if (++unknown >= RETRY.unknownAttempts) throw exhausted(kind, error);
-          await sleepUnless(backoffMs(unknown), storageDeadline());
-        } else {
-          throw exhausted(kind, error);
-        }
+        await attempts.retryAfter(error);
       }
     }
   }
 
   /** Reads and idempotent calls: retried on every failure that is not final, with backoff. */
   private async retried<T>(call: () => Promise<T>): Promise<T> {
-    let refused = 0;
-    let unknown = 0;
+    const attempts = new Attempts(storageDeadline());
     for (;;) {
       try {
         return await call();
       } catch (error) {
-        const kind = classifyFailure(error, storageDeadline());
-        if (kind === 'throttled' || kind === 'conflict') {
-          if (++refused >= RETRY.refusedAttempts) throw exhausted(kind, error);
-          await sleepUnless(backoffMs(refused), storageDeadline());
-        } else if (kind === 'unknown') {
-          if (++unknown >= RETRY.unknownAttempts) throw exhausted(kind, error);
-          await sleepUnless(backoffMs(unknown), storageDeadline());
-        } else {
-          throw exhausted(kind, error);
-        }
+        await attempts.retryAfter(error);
       }
     }
   }
@@ -326,8 +290,7 @@ export class Db {
    * write asked for it, so the caller can recognise its own marker.
    */
   private async conditional(write: () => Promise<Record<string, unknown>>): Promise<WriteResult> {
-    let refused = 0;
-    let unknown = 0;
+    const attempts = new Attempts(storageDeadline());
     for (;;) {
       try {
         return { applied: true, attributes: await write() };
@@ -335,18 +298,9 @@ export class Db {
         if (error instanceof ConditionalCheckFailedException) {
           this.meter.addFailedConditionalWrite();
           const old = error.Item ? unmarshall(error.Item as Record<string, AttributeValue>) : undefined;
-          return { applied: false, maybeApplied: unknown > 0, ...(old ? { old } : {}) };
+          return { applied: false, maybeApplied: attempts.hadUnknown, ...(old ? { old } : {}) };
         }
-        const kind = classifyFailure(error, storageDeadline());
-        if (kind === 'throttled' || kind === 'conflict') {
-          if (++refused >= RETRY.refusedAttempts) throw exhausted(kind, error);
-          await sleepUnless(backoffMs(refused), storageDeadline());
-        } else if (kind === 'unknown') {
-          if (++unknown >= RETRY.unknownAttempts) throw exhausted(kind, error);
-          await sleepUnless(backoffMs(unknown), storageDeadline());
-        } else {
-          throw exhausted(kind, error);
-        }
+        await attempts.retryAfter(error);
       }
     }
   }

@@ -77,6 +77,38 @@ export function backoffMs(attempt: number): number {
   return Math.floor(Math.random() * cap) + 1;
 }
 
+/**
+ * One call's retry budget: each failure is counted against the attempts of its kind, then waited out with
+ * backoff; a failure that may not be retried, or that spends the budget, is thrown as the client's SQS error.
+ */
+export class Attempts {
+  private refused = 0;
+  private unknown = 0;
+
+  constructor(private readonly signal: AbortSignal | undefined) {}
+
+  /** Whether an attempt failed without an answer, so a later failed condition may follow its own success. */
+  get hadUnknown(): boolean {
+    return this.unknown > 0;
+  }
+
+  /** Waits before the next attempt after `error`, or throws. */
+  async retryAfter(error: unknown): Promise<void> {
+    const kind = classifyFailure(error, this.signal);
+    if (kind === 'throttled' || kind === 'conflict') await this.refusedOnce(kind, error);
+    else if (kind === 'unknown') {
+      if (++this.unknown >= RETRY.unknownAttempts) throw exhausted(kind, error);
+      await sleepUnless(backoffMs(this.unknown), this.signal);
+    } else throw exhausted(kind, error);
+  }
+
+  /** Waits before resending what DynamoDB refused (throttled items, a busy transaction), or throws. */
+  async refusedOnce(kind: 'throttled' | 'conflict' = 'throttled', cause?: unknown): Promise<void> {
+    if (++this.refused >= RETRY.refusedAttempts) throw exhausted(kind, cause);
+    await sleepUnless(backoffMs(this.refused), this.signal);
+  }
+}
+
 /** Sleeps, or rejects as soon as `signal` aborts. */
 export function sleepUnless(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
