@@ -5,13 +5,14 @@ import { roundDeep } from './report.js';
 import { fixed, row } from './text-table.js';
 
 /**
- * WCU per message that docs/design.md expects ("Dead-letter queues"): a Standard move is two small items at
- * the transaction price (4), a FIFO move about 8, a redriven Standard message a content copy and the same
- * transaction (2 + 4). A FIFO message is redriven by the transaction of a FIFO move, so about 8 as well.
+ * WCU per message that docs/design.md expects ("Dead-letter queues"): a Standard move is three small items at
+ * the transaction price (the state item's delete and put, and the check that the dead-letter queue still
+ * exists: 6), a FIFO move about 10, a redriven Standard message a content copy and the same transaction
+ * (2 + 6). A FIFO message is redriven by the transaction of a FIFO move, so about 10 as well.
  */
 export const DESIGN_WCU: Readonly<Record<'move' | 'redrive', Record<QueueKind, number>>> = {
-  move: { standard: 4, fifo: 8 },
-  redrive: { standard: 6, fifo: 8 },
+  move: { standard: 6, fifo: 10 },
+  redrive: { standard: 8, fifo: 10 },
 };
 
 /** The `deadLetter` key of `--json`. */
