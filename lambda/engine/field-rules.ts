@@ -9,7 +9,6 @@ import {
 import {
   MAX_BATCH_ENTRY_ID_LENGTH,
   MAX_FIFO_ID_LENGTH,
-  MAX_MESSAGE_ATTRIBUTE_NAME_LENGTH,
   MAX_MESSAGE_ATTRIBUTE_TYPE_LENGTH,
   MAX_QUEUE_NAME_LENGTH,
   MAX_TAG_KEY_LENGTH,
@@ -31,8 +30,6 @@ const NAME = /^[A-Za-z0-9_-]*$/;
 const PRINTABLE_ASCII = /^[\x21-\x7e]*$/;
 /** ListQueues' QueueNamePrefix: what a queue name can start with. */
 const QUEUE_NAME_PREFIX = /^[A-Za-z0-9_.-]*$/;
-/** Message attribute names: letters, digits, `_`, `-` and `.` (more rules in message-validation.ts). */
-const ATTRIBUTE_NAME = /^[A-Za-z0-9_.-]*$/;
 /** Opaque tokens this service hands out (receipt handles, NextToken, TaskHandle): base64 and base64url. */
 const TOKEN = /^[A-Za-z0-9+/=_.-]*$/;
 const LONE_SURROGATE = /\p{Cs}/u;
@@ -106,15 +103,6 @@ export const FIELD_RULES = {
     maxLength: Number.POSITIVE_INFINITY,
     error: () => invalidContents(),
   },
-  messageAttributeName: {
-    characters: ATTRIBUTE_NAME,
-    minLength: 1,
-    maxLength: MAX_MESSAGE_ATTRIBUTE_NAME_LENGTH,
-    error: (field, value) =>
-      new InvalidParameterValue(
-        `Message (user) attribute name '${value}' is invalid. The name can contain alphanumeric characters and the underscore (_), hyphen (-), and period (.), 1 to ${MAX_MESSAGE_ATTRIBUTE_NAME_LENGTH} in length (${field}).`,
-      ),
-  },
   /** `String`, `Number` or `Binary`, optionally with a custom label: `Number.float`. */
   messageAttributeType: {
     characters: TEXT,
@@ -182,13 +170,6 @@ export const FIELD_RULES = {
         'ResourceNotFoundException',
         `The resource that you specified for the ${field} parameter doesn't exist.`,
       ),
-  },
-  /** Names in AttributeNames, MessageSystemAttributeNames, MessageAttributeNames and TagKeys lists. */
-  listedName: {
-    characters: TEXT,
-    minLength: 0,
-    maxLength: 256,
-    error: (field, value) => invalidParameter(field, value, 'Must be a name of up to 256 valid characters.'),
   },
 } as const satisfies Record<string, FieldRule>;
 
