@@ -64,12 +64,20 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     accountId: env.SQS_ACCOUNT_ID || DEFAULT_ACCOUNT_ID,
     region: env.AWS_REGION || env.AWS_DEFAULT_REGION || DEFAULT_REGION,
     shards: env.QUEUE_SHARDS ? Number(env.QUEUE_SHARDS) : undefined,
-    dynamodbRequestTimeoutMs: env.DYNAMODB_REQUEST_TIMEOUT_MS
-      ? Number(env.DYNAMODB_REQUEST_TIMEOUT_MS)
-      : undefined,
+    dynamodbRequestTimeoutMs: readPositiveMs(env, 'DYNAMODB_REQUEST_TIMEOUT_MS'),
     metricsNamespace: env.POWERTOOLS_METRICS_NAMESPACE || undefined,
     ...(auth ? { auth } : {}),
   };
+}
+
+/** A whole number of milliseconds from `env[name]`; throws for anything else, so a typo cannot mean "no timeout". */
+function readPositiveMs(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const text = env[name];
+  if (!text) return undefined;
+  const ms = Number(text);
+  if (!Number.isInteger(ms) || ms <= 0)
+    throw new Error(`${name} must be a positive whole number of ms, got '${text}'`);
+  return ms;
 }
 
 function readAuthConfig(env: NodeJS.ProcessEnv): AuthConfig | undefined {
