@@ -6,7 +6,7 @@ import { failedEntry, validateBatch } from './batch.js';
 import type { Clock } from './clock.js';
 import { invalidParameter, ReceiptHandleIsInvalid, SqsError } from './errors.js';
 import { FairScheduler } from './fair-scheduler.js';
-import { checkField, isSqsText } from './field-rules.js';
+import { checkField } from './field-rules.js';
 import {
   MAX_MESSAGE_BYTES,
   MAX_RECEIVE_MESSAGES,
@@ -19,12 +19,14 @@ import { md5OfBody, md5OfMessageAttributes } from './md5.js';
 import {
   deduplicationIdOf,
   messageSize,
+  systemAttributesToStore,
   validateFifoBatchIds,
   validateMessage,
 } from './message-validation.js';
 import { deduplicationScopeIsGroup, isFifoQueue } from './queue-attributes.js';
 import type { QueueDirectory } from './queue-directory.js';
 import type { AnyReceipt, ReceiptHandleCodec } from './receipt-handle.js';
+import { outlastedVisibility } from './receive-window.js';
 import {
   selectMessageAttributes,
   systemAttributesOf,
@@ -39,7 +41,6 @@ import type {
   ChangeMessageVisibilityInput,
   DeleteMessageBatchInput,
   DeleteMessageInput,
-  MessageAttributes,
   ReceivedMessage,
   ReceiveMessageInput,
   ReceiveMessageResult,
@@ -60,9 +61,6 @@ export interface MessageActionsOptions {
   readonly pollIntervalMs: number;
   readonly activity: QueueActivity;
 }
-
-/** How long before its visibility timeout runs out a claim must be answered, for the client to hold it. */
-const LATE_RECEIVE_MARGIN_MS = 1_000;
 /** The message half of the engine: send, receive, delete and change visibility, single and batched. */
 export abstract class MessageActions {
   protected readonly store: Store;
@@ -122,17 +120,6 @@ export abstract class MessageActions {
     return { successful: sent.map((result, i) => ({ ...result, id: (valid[i] as BatchEntry).id })), failed };
   }
 
-  /**
-   * Whether a receive that started at `startedMs` ran so long (a stalled DynamoDB, retried) that the visibility
-   * timeout of what it claimed has run out, or nearly: another receiver may already hold those messages, so
-   * they are not handed out. They are received again at once, one receive count higher, as after a lost answer.
-   */
-  private outlasted(startedMs: number, visibilityTimeoutMs: number): boolean {
-    if (visibilityTimeoutMs === 0) return false;
-    const marginMs = Math.min(LATE_RECEIVE_MARGIN_MS, visibilityTimeoutMs / 4);
-    return this.clock.nowMs() > startedMs + visibilityTimeoutMs - marginMs;
-  }
-
   async receiveMessage(input: ReceiveMessageInput): Promise<ReceiveMessageResult> {
     let queue = await this.directory.get(input.queueName);
     const maxMessages =
@@ -165,7 +152,9 @@ export abstract class MessageActions {
           ...(attemptId !== undefined ? { attemptId } : {}),
           ...(deadLetter !== undefined ? { deadLetter, onMovedToDeadLetter } : {}),
         });
-        if (claimed.length > 0 && !this.outlasted(nowMs, secondsToMs(visibilityTimeout))) {
+        // Claims that outlasted their visibility timeout may be someone else's already: not handed out.
+        const late = outlastedVisibility(nowMs, this.clock.nowMs(), secondsToMs(visibilityTimeout));
+        if (claimed.length > 0 && !late) {
           this.activity.messagesReceived(queue.name, claimed.length);
           return {
             messages: claimed.map((m) => this.toReceived(m, systemNames, input.messageAttributeNames ?? [])),
@@ -375,20 +364,6 @@ export abstract class MessageActions {
     };
   }
 }
-
-/**
- * The system attributes a message keeps: those sent, plus the request's X-Amzn-Trace-Id as AWSTraceHeader when none
- * was sent. A header that is not SQS text of at most 1,024 characters is ignored: it is the tracer's, not a parameter.
- */
-function systemAttributesToStore(message: SendMessageFields): MessageAttributes {
-  const sent = message.messageSystemAttributes ?? {};
-  const header = message.traceHeader;
-  if (header === undefined || sent.AWSTraceHeader !== undefined) return sent;
-  if (header === '' || header.length > MAX_TRACE_HEADER_LENGTH || !isSqsText(header)) return sent;
-  return { ...sent, AWSTraceHeader: { dataType: 'String', stringValue: header } };
-}
-
-const MAX_TRACE_HEADER_LENGTH = 1_024;
 
 function receiptExpired(receiptHandle: string): SqsError {
   return invalidParameter('ReceiptHandle', receiptHandle, 'The receipt handle has expired.');

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { InvalidParameterValue, invalidParameter, MissingParameter } from './errors.js';
-import { checkField } from './field-rules.js';
+import { checkField, isSqsText } from './field-rules.js';
 import {
   MAX_DELAY_SECONDS,
   MAX_MESSAGE_ATTRIBUTE_NAME_LENGTH,
@@ -223,3 +223,17 @@ function isSqsNumber(text: string): boolean {
   const n = Number(text);
   return n === 0 || (Math.abs(n) >= 1e-128 && Math.abs(n) <= 1e126);
 }
+
+/**
+ * The system attributes a message keeps: those sent, plus the request's X-Amzn-Trace-Id as AWSTraceHeader when none
+ * was sent. A header that is not SQS text of at most 1,024 characters is ignored: it is the tracer's, not a parameter.
+ */
+export function systemAttributesToStore(message: SendMessageFields): MessageAttributes {
+  const sent = message.messageSystemAttributes ?? {};
+  const header = message.traceHeader;
+  if (header === undefined || sent.AWSTraceHeader !== undefined) return sent;
+  if (header === '' || header.length > MAX_TRACE_HEADER_LENGTH || !isSqsText(header)) return sent;
+  return { ...sent, AWSTraceHeader: { dataType: 'String', stringValue: header } };
+}
+
+const MAX_TRACE_HEADER_LENGTH = 1_024;
