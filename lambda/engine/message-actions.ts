@@ -135,6 +135,7 @@ export abstract class MessageActions {
       ? receiveAttemptId(input.receiveRequestAttemptId)
       : undefined;
     const deadlineMs = this.clock.nowMs() + secondsToMs(waitTimeSeconds);
+    const visibilityTimeoutMs = secondsToMs(visibilityTimeout);
     let movedToDeadLetter = 0;
     const onMovedToDeadLetter = () => {
       movedToDeadLetter++;
@@ -143,18 +144,21 @@ export abstract class MessageActions {
       for (;;) {
         const deadLetter = await this.deadLetterTargetOf(queue);
         const nowMs = this.clock.nowMs();
-        const claimed = await this.store.receiveMessages({
+        const all = await this.store.receiveMessages({
           queue,
           maxMessages,
-          visibilityTimeoutMs: secondsToMs(visibilityTimeout),
+          visibilityTimeoutMs,
           nowMs,
           retentionMs: this.retentionMs(queue),
           ...(attemptId !== undefined ? { attemptId } : {}),
           ...(deadLetter !== undefined ? { deadLetter, onMovedToDeadLetter } : {}),
         });
         // Claims that outlasted their visibility timeout may be someone else's already: not handed out.
-        const late = outlastedVisibility(nowMs, this.clock.nowMs(), secondsToMs(visibilityTimeout));
-        if (claimed.length > 0 && !late) {
+        const answeredMs = this.clock.nowMs();
+        const claimed = all.filter(
+          (m) => !outlastedVisibility(m.visibleUntilMs, answeredMs, visibilityTimeoutMs),
+        );
+        if (claimed.length > 0) {
           this.activity.messagesReceived(queue.name, claimed.length);
           return {
             messages: claimed.map((m) => this.toReceived(m, systemNames, input.messageAttributeNames ?? [])),

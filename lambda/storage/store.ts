@@ -99,6 +99,11 @@ export interface ClaimedMessage<R extends AnyReceipt = Receipt> {
   /** Including this receive. */
   readonly receiveCount: number;
   readonly firstReceiveMs: number;
+  /**
+   * When this receive's visibility timeout ends: counted from the claim's write, not the receive's start. A message
+   * that is visible again before the answer leaves must not be handed out (another receiver may hold it).
+   */
+  readonly visibleUntilMs: number;
   readonly content: MessageContent;
   /** FIFO only. @default - none */
   readonly sequenceNumber?: string;

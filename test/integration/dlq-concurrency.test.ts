@@ -128,11 +128,18 @@ describe('Dead-letter queue under concurrency over json', () => {
     const delivered = new Set(deliveries);
     const missing = [...sent].filter((id) => !delivered.has(id));
     const strangers = [...delivered].filter((id) => !sent.has(id));
-    const notReceivedMaxTimes = [...sent].filter(
-      (id) => (receiveCounts.get(id) ?? []).sort().join() !== ['1', '2', '3'].join(),
-    );
+    // Each receive count at most once, none above the maximum. A count can be missing: a receive that answers
+    // after the claim's visibility timeout ran out withholds it (engine/receive-window.ts), as a lost answer would.
+    const wrongCounts = [...sent].filter((id) => {
+      const counts = receiveCounts.get(id) ?? [];
+      return (
+        counts.length === 0 ||
+        new Set(counts).size !== counts.length ||
+        counts.some((count) => !['1', '2', '3'].includes(count))
+      );
+    });
     expect(sent.size).toBe(MESSAGES);
-    expect(notReceivedMaxTimes.slice(0, 10)).toEqual([]);
+    expect(wrongCounts.slice(0, 10)).toEqual([]);
     expect(missing).toEqual([]);
     expect(strangers).toEqual([]);
     expect(deliveries).toHaveLength(MESSAGES);

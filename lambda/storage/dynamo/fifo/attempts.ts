@@ -40,7 +40,7 @@ export async function replayAttempt(
   if (attempt.r.some((r) => r.queueId !== request.queue.id || r.epoch !== request.queue.epoch))
     return undefined;
   const byGroup = receiptsByGroup(attempt.r);
-  const lease = request.nowMs + request.visibilityTimeoutMs;
+  const lease = Math.max(request.nowMs, Date.now()) + request.visibilityTimeoutMs;
   const groups = new Map<string, GroupItem>();
   for (const [pk, receipts] of byGroup) {
     const group = (await db.get({ Key: { pk, sk: GROUP_SORT_KEY }, ConsistentRead: true })) as
@@ -85,6 +85,7 @@ export async function replayAttempt(
       sentMs: item.st,
       receiveCount: group.rc[receipt.sequenceNumber] ?? 1,
       firstReceiveMs: group.fr[receipt.sequenceNumber] ?? receipt.receivedAtMs,
+      visibleUntilMs: lease,
       sequenceNumber: receipt.sequenceNumber,
       content: await contentOf(db, item),
       ...(item.src !== undefined ? { deadLetterSourceArn: item.src } : {}),

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { GroupReceipt } from '../../../engine/receipt-handle.js';
 import type { ClaimedMessage, ReceiveRequest } from '../../store.js';
 import type { Db } from '../db.js';
+import { isFullOrLate } from '../receive-budget.js';
 import { GROUP_SORT_KEY, READY_INDEX, readyPartition, sequenceOfSortKey } from '../schema.js';
 import { range, shuffled } from '../shuffle.js';
 import { recordAttempt, replayAttempt } from './attempts.js';
@@ -40,11 +41,11 @@ export async function receiveMessages(
   // fails its lock's condition, and trying them saves the index read that dominates an unbatched receive.
   for (let group = readyGroups.take(request.queue, request.nowMs); group; ) {
     received.push(...(await claimGroup(context, request, group, request.maxMessages - received.length)));
-    if (received.length >= request.maxMessages) break;
+    if (isFullOrLate(received, request)) break;
     group = readyGroups.take(request.queue, request.nowMs);
   }
   for (const shard of shuffled(range(request.queue.shards))) {
-    if (received.length >= request.maxMessages) break;
+    if (isFullOrLate(received, request)) break;
     const out = await db.query({
       IndexName: READY_INDEX,
       KeyConditionExpression: '#gpk = :gpk AND #gsk <= :now',
@@ -56,7 +57,7 @@ export async function receiveMessages(
       Limit: READY_WINDOW,
     });
     const candidates = shuffled((out.Items ?? []) as ReadyGroup[]);
-    while (candidates.length > 0 && received.length < request.maxMessages) {
+    while (candidates.length > 0 && !isFullOrLate(received, request)) {
       const group = candidates.shift() as ReadyGroup;
       received.push(...(await claimGroup(context, request, group, request.maxMessages - received.length)));
     }
@@ -128,7 +129,8 @@ async function claimGroup(
     return [];
   }
   const receiveId = randomBytes(9).toString('base64url');
-  const lease = nowMs + request.visibilityTimeoutMs;
+  // The timeout counts from now, not from the receive's start: reads before it may have taken a while.
+  const lease = Math.max(nowMs, Date.now()) + request.visibilityTimeoutMs;
   const held = Object.fromEntries(taken.map((item) => [sequenceOfSortKey(item.sk), lease]));
   const values: Record<string, unknown> = {
     ':held': held,
@@ -189,6 +191,7 @@ async function claimGroup(
         sentMs: item.st,
         receiveCount: locked.rc[sequenceNumber] ?? 1,
         firstReceiveMs: locked.fr[sequenceNumber] ?? nowMs,
+        visibleUntilMs: lease,
         sequenceNumber,
         content: await contentOf(db, item),
         ...(item.src !== undefined ? { deadLetterSourceArn: item.src } : {}),

@@ -46,7 +46,8 @@ export async function claim(
     });
     return updated.applied || updated.old?.rt === receiveId ? won() : undefined;
   }
-  keyTimeMs = nowMs + visibilityTimeoutMs;
+  // The timeout counts from now, not from the receive's start: reads before it may have taken a while.
+  keyTimeMs = Math.max(nowMs, Date.now()) + visibilityTimeoutMs;
   if (timelineSortKey(keyTimeMs, item.id) === item.sk) keyTimeMs += 1;
   const moved: StateItem = {
     pk: item.pk,
@@ -121,6 +122,7 @@ function claimed(
     sentMs: item.st,
     receiveCount,
     firstReceiveMs,
+    visibleUntilMs: keyTimeMs,
     chunks: item.n,
     ...(item.src !== undefined ? { deadLetterSourceArn: item.src } : {}),
   };

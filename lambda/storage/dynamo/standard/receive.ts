@@ -1,6 +1,7 @@
 import type { ClaimedMessage, MessageContent, ReceiveRequest } from '../../store.js';
 import type { Db } from '../db.js';
 import { isLaneMarker, type Lane, type LaneMarker, laneShards } from '../lanes.js';
+import { isFullOrLate } from '../receive-budget.js';
 import { dueBound, isWakeSortKey, timelinePartition } from '../schema.js';
 import { shuffled } from '../shuffle.js';
 import { type Claim, claim } from './claim.js';
@@ -34,13 +35,13 @@ export async function receiveMessages(
   request: ReceiveRequest,
 ): Promise<ClaimedMessage[]> {
   const { lanes } = context;
-  const { queue, nowMs, retentionMs, maxMessages } = request;
+  const { queue, nowMs, retentionMs } = request;
   const received: ClaimedMessage[] = [];
   const noisyFirst = lanes.startsWithNoisy(queue, retentionMs, nowMs);
   if (noisyFirst) await receiveFromLane(context, request, 'noisy', received);
   const normalDue = await receiveFromLane(context, request, 'normal', received);
   if (normalDue > 0) lanes.normalLaneBusy(queue);
-  if (!noisyFirst && received.length < maxMessages && lanes.mayHoldMessages(queue, retentionMs, nowMs)) {
+  if (!noisyFirst && !isFullOrLate(received, request) && lanes.mayHoldMessages(queue, retentionMs, nowMs)) {
     if (normalDue === 0) lanes.normalLaneEmpty(queue, nowMs);
     await receiveFromLane(context, request, 'noisy', received);
   }
@@ -59,7 +60,7 @@ async function receiveFromLane(
 ): Promise<number> {
   let due = 0;
   for (const shard of shuffled(laneShards(request.queue, lane))) {
-    if (received.length >= request.maxMessages) break;
+    if (isFullOrLate(received, request)) break;
     due += await receiveFromShard(context, request, shard, received);
   }
   return due;
@@ -77,7 +78,7 @@ async function receiveFromShard(
   const pk = timelinePartition(queue.id, queue.epoch, shard);
   let due = 0;
   let startKey: Record<string, unknown> | undefined;
-  for (let page = 0; page < MAX_PAGES_PER_SHARD && received.length < request.maxMessages; page++) {
+  for (let page = 0; page < MAX_PAGES_PER_SHARD && !isFullOrLate(received, request); page++) {
     const out = await db.query({
       KeyConditionExpression: 'pk = :pk AND sk <= :due',
       ExpressionAttributeValues: { ':pk': pk, ':due': dueBound(nowMs) },
@@ -95,7 +96,7 @@ async function receiveFromShard(
     const dueItems = await withWokenItems(db, candidates, wakes, nowMs);
     due += dueItems.length;
     const pending = shuffled(dueItems);
-    while (received.length < request.maxMessages && pending.length > 0) {
+    while (!isFullOrLate(received, request) && pending.length > 0) {
       const batch = pending.splice(0, request.maxMessages - received.length);
       // Content never changes, so it is read while the claims are written: one round trip less per receive,
       // at the price of reading the content of a claim that is then lost to another receiver.
