@@ -1,27 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { DeadLetterTarget, QueueRecord, RedriveRequest, RedriveResult } from '../../store.js';
-import { isLaneMarker, type Lane, type LaneMarker, laneShards, randomLaneShard } from '../lanes.js';
+import { type Lane, type LaneMarker, laneShards, randomLaneShard } from '../lanes.js';
 import { encodeContent } from '../message-content.js';
 import { queueStillExists } from '../queue-guard.js';
-import {
-  bodyPartition,
-  bodySortKey,
-  dueBound,
-  isWakeSortKey,
-  timelinePartition,
-  timelineSortKey,
-} from '../schema.js';
+import { bodyPartition, bodySortKey, dueBound, timelinePartition, timelineSortKey } from '../schema.js';
 import { ttlFor } from '../ttl.js';
 import { readContents } from './content.js';
-import {
-  MIN_WINDOW,
-  type StateItem,
-  type TimelineContext,
-  unchangedSince,
-  visibleAt,
-  type WakeItem,
-} from './items.js';
-import { withWokenItems } from './visibility.js';
+import { MIN_WINDOW, type StateItem, type TimelineContext, unchangedSince, type WakeItem } from './items.js';
+import { dueCandidates } from './visibility.js';
 
 /**
  * Moves a message received `maxReceiveCount` times to the dead-letter queue: one transaction deletes the
@@ -82,15 +68,9 @@ export async function redriveMessages(
         ConsistentRead: true,
         Limit: Math.max(MIN_WINDOW, request.max - moved + 1),
       });
-      const candidates: { item: StateItem; wake?: WakeItem }[] = [];
-      const wakes: WakeItem[] = [];
-      for (const item of (out.Items ?? []) as (StateItem | WakeItem | LaneMarker)[]) {
-        if (isLaneMarker(item)) continue;
-        if (isWakeSortKey(item.sk)) wakes.push(item as WakeItem);
-        else if (visibleAt(item as StateItem) <= nowMs) candidates.push({ item: item as StateItem });
-      }
       // Messages made visible early by ChangeMessageVisibility are found through their wake pointers.
-      for (const { item, wake } of await withWokenItems(db, candidates, wakes, nowMs)) {
+      const items = (out.Items ?? []) as (StateItem | WakeItem | LaneMarker)[];
+      for (const { item, wake } of await dueCandidates(db, items, nowMs)) {
         if (item.st + request.retentionMs <= nowMs) continue;
         const destination = await request.destination(item.src);
         if (!destination) {

@@ -1,8 +1,8 @@
 import type { ClaimedMessage, MessageContent, ReceiveRequest } from '../../store.js';
 import type { Db } from '../db.js';
-import { isLaneMarker, type Lane, type LaneMarker, laneShards } from '../lanes.js';
+import { type Lane, type LaneMarker, laneShards } from '../lanes.js';
 import { isFullOrLate } from '../receive-budget.js';
-import { dueBound, isWakeSortKey, timelinePartition } from '../schema.js';
+import { dueBound, timelinePartition } from '../schema.js';
 import { shuffled } from '../shuffle.js';
 import { type Claim, claim } from './claim.js';
 import { readContents } from './content.js';
@@ -15,10 +15,9 @@ import {
   type StateItem,
   type TimelineContext,
   unchangedSince,
-  visibleAt,
   type WakeItem,
 } from './items.js';
-import { withWokenItems } from './visibility.js';
+import { dueCandidates } from './visibility.js';
 
 /** Pages read per shard before giving up on a head full of messages that are not receivable. */
 const MAX_PAGES_PER_SHARD = 4;
@@ -86,14 +85,12 @@ async function receiveFromShard(
       Limit: Math.max(MIN_WINDOW, 3 * request.maxMessages),
       ExclusiveStartKey: startKey,
     });
-    const candidates: { item: StateItem; wake?: WakeItem }[] = [];
-    const wakes: WakeItem[] = [];
-    for (const item of (out.Items ?? []) as (StateItem | WakeItem | LaneMarker)[]) {
-      if (isLaneMarker(item)) lanes.learn(queue, item.ms);
-      else if (isWakeSortKey(item.sk)) wakes.push(item as WakeItem);
-      else if (visibleAt(item as StateItem) <= nowMs) candidates.push({ item: item as StateItem });
-    }
-    const dueItems = await withWokenItems(db, candidates, wakes, nowMs);
+    const dueItems = await dueCandidates(
+      db,
+      (out.Items ?? []) as (StateItem | WakeItem | LaneMarker)[],
+      nowMs,
+      (marker) => lanes.learn(queue, marker.ms),
+    );
     due += dueItems.length;
     const pending = shuffled(dueItems);
     while (!isFullOrLate(received, request) && pending.length > 0) {

@@ -1,7 +1,8 @@
 import type { Receipt } from '../../../engine/receipt-handle.js';
 import { VISIBILITY_CHANGE, type VisibilityChange } from '../../store.js';
 import type { Db } from '../db.js';
-import { dueBound, wakeSortKey } from '../schema.js';
+import { isLaneMarker, type LaneMarker } from '../lanes.js';
+import { dueBound, isWakeSortKey, wakeSortKey } from '../schema.js';
 import { ttlFor } from '../ttl.js';
 import { exists, type StateItem, stateKey, visibleAt, type WakeItem } from './items.js';
 
@@ -51,7 +52,7 @@ export async function changeVisibility(
 }
 
 /** The state items that due wake pointers name, when still held by the receive the pointer was made for. */
-export async function resolveWakes(
+async function resolveWakes(
   db: Db,
   wakes: WakeItem[],
   nowMs: number,
@@ -71,17 +72,24 @@ export async function resolveWakes(
 }
 
 /**
- * The due candidates of one read, with the items their wake pointers name. An item whose own key became due
- * as well is read twice (directly and through its pointer); it is tried once, with its pointer attached so the
- * pointer goes with the claim.
+ * The due messages among the items of one timeline read: state items whose visibility has come, and the items
+ * that due wake pointers name. An item whose own key became due as well is read twice (directly and through its
+ * pointer); it is tried once, with its pointer attached so the pointer goes with the claim. Lane markers go to
+ * `onMarker`.
  */
-export async function withWokenItems(
+export async function dueCandidates(
   db: Db,
-  candidates: { item: StateItem; wake?: WakeItem }[],
-  wakes: WakeItem[],
+  items: readonly (StateItem | WakeItem | LaneMarker)[],
   nowMs: number,
+  onMarker: (marker: LaneMarker) => void = () => {},
 ): Promise<{ item: StateItem; wake?: WakeItem }[]> {
-  const bySortKey = new Map(candidates.map((candidate) => [candidate.item.sk, candidate]));
+  const bySortKey = new Map<string, { item: StateItem; wake?: WakeItem }>();
+  const wakes: WakeItem[] = [];
+  for (const item of items) {
+    if (isLaneMarker(item)) onMarker(item);
+    else if (isWakeSortKey(item.sk)) wakes.push(item as WakeItem);
+    else if (visibleAt(item as StateItem) <= nowMs) bySortKey.set(item.sk, { item: item as StateItem });
+  }
   for (const woken of await resolveWakes(db, wakes, nowMs)) {
     const direct = bySortKey.get(woken.item.sk);
     if (direct) direct.wake ??= woken.wake;
