@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { DynamoRequest } from '../helpers/fault-proxy.js';
+import { type DynamoRequest, INSTANT_FAULTS } from '../helpers/fault-proxy.js';
 import {
   bindFaultQueue,
   createRetryingClient,
@@ -93,6 +93,24 @@ describe('ReceiveMessage on a FIFO queue under DynamoDB faults', () => {
     },
     30_000,
   );
+});
+
+describe('ChangeMessageVisibility on a FIFO queue under DynamoDB faults', () => {
+  it.each(INSTANT_FAULTS)('makes the group receivable at once when its update meets %s', async (fault) => {
+    const queue = await stack.createQueue({ FifoQueue: 'true', VisibilityTimeout: '20' });
+    await sendToGroup(queue, 'g', ['x']);
+    const { messages } = await receiveSome(queue, 5_000);
+    const armed = stack.proxy.next({ op: 'UpdateItem', when: onGroupItem, fault });
+
+    const outcome = await outcomeOf(
+      queue.changeVisibility((messages[0] as ReceivedMessage).receiptHandle, 0),
+    );
+    const again = await receiveSome(queue, 5_000);
+
+    expect(armed.hasFired()).toBe(true);
+    expect(outcome).toBe('ok');
+    expect(again.messages.map((m) => m.body)).toEqual(['x']);
+  });
 });
 
 describe('FIFO group writes meeting TransactionConflictException', () => {
