@@ -1,12 +1,7 @@
 import { createHash } from 'node:crypto';
 import { InvalidParameterValue, invalidParameter, MissingParameter } from './errors.js';
 import { checkField, isSqsText } from './field-rules.js';
-import {
-  MAX_DELAY_SECONDS,
-  MAX_MESSAGE_ATTRIBUTE_NAME_LENGTH,
-  MAX_MESSAGE_ATTRIBUTE_TYPE_LENGTH,
-  MAX_MESSAGE_ATTRIBUTES,
-} from './limits.js';
+import { MAX_DELAY_SECONDS, MAX_MESSAGE_ATTRIBUTE_NAME_LENGTH, MAX_MESSAGE_ATTRIBUTES } from './limits.js';
 import { isFifoQueue } from './queue-attributes.js';
 import type { MessageAttributes, SendMessageFields, StringMap } from './types.js';
 
@@ -188,7 +183,7 @@ function validateAttributeValue(
     );
   }
   checkField('messageAttributeType', `message (${kind}) attribute '${name}'`, dataType);
-  if (dataType.length > MAX_MESSAGE_ATTRIBUTE_TYPE_LENGTH || !DATA_TYPE.test(dataType)) {
+  if (!DATA_TYPE.test(dataType)) {
     throw new InvalidParameterValue(
       `The type of message (${kind}) attribute '${name}' is invalid. You must use only the following supported type prefixes: Binary, Number, String.`,
     );

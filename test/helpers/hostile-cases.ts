@@ -70,6 +70,32 @@ export interface HostileQueues {
   readonly arnPrefix: string;
 }
 
+/**
+ * Creates the queues the hostile requests name (a Standard queue, a FIFO queue and `hostile-dlq`, which the
+ * move-task requests use) on the server at `url`, and says where they are.
+ */
+export async function createHostileQueues(
+  url: string,
+  accountId: string,
+  region: string,
+): Promise<HostileQueues> {
+  for (const params of [
+    { QueueName: 'hostile-std' },
+    { QueueName: 'hostile-fifo.fifo', Attributes: { FifoQueue: 'true' } },
+    { QueueName: 'hostile-dlq' },
+  ]) {
+    const answer = await sendRaw(url, 'json', { action: 'CreateQueue', params });
+    if (answer.status !== 200) throw new Error(`CreateQueue failed: ${answer.status} ${answer.body}`);
+  }
+  const base = `${url}/${accountId}`;
+  return {
+    standardUrl: `${base}/hostile-std`,
+    fifoUrl: `${base}/hostile-fifo.fifo`,
+    missingUrl: `${base}/hostile-missing`,
+    arnPrefix: `arn:aws:sqs:${region}:${accountId}:`,
+  };
+}
+
 /** A valid request for every action: hostile cases replace one of its strings, keys or members. */
 export function baseRequests(queues: HostileQueues): ActionRequest[] {
   const { standardUrl: q, fifoUrl: f } = queues;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   checkQueueWorks,
+  createHostileQueues,
   type HostileQueues,
   PROTOCOLS,
   randomHostileCase,
@@ -19,20 +20,7 @@ let queues: HostileQueues;
 
 beforeAll(async () => {
   server = await startTestServer({ auth: false });
-  const base = `${server.url}/${TEST_ACCOUNT_ID}`;
-  queues = {
-    standardUrl: `${base}/hostile-std`,
-    fifoUrl: `${base}/hostile-fifo.fifo`,
-    missingUrl: `${base}/hostile-missing`,
-    arnPrefix: `arn:aws:sqs:${TEST_REGION}:${TEST_ACCOUNT_ID}:`,
-  };
-  for (const params of [
-    { QueueName: 'hostile-std' },
-    { QueueName: 'hostile-fifo.fifo', Attributes: { FifoQueue: 'true' } },
-    { QueueName: 'hostile-dlq' },
-  ]) {
-    await sendRaw(server.url, 'json', { action: 'CreateQueue', params });
-  }
+  queues = await createHostileQueues(server.url, TEST_ACCOUNT_ID, TEST_REGION);
 }, 60_000);
 
 afterAll(async () => {

@@ -4,6 +4,7 @@ import {
   baseRequests,
   bodiesIn,
   checkQueueWorks,
+  createHostileQueues,
   HOSTILE_STRINGS,
   type HostileQueues,
   INVALID_UTF8,
@@ -23,19 +24,7 @@ let queues: HostileQueues;
 
 beforeAll(async () => {
   server = await startTestServer({ auth: false });
-  const base = `${server.url}/${TEST_ACCOUNT_ID}`;
-  queues = {
-    standardUrl: `${base}/hostile-std`,
-    fifoUrl: `${base}/hostile-fifo.fifo`,
-    missingUrl: `${base}/hostile-missing`,
-    arnPrefix: `arn:aws:sqs:${TEST_REGION}:${TEST_ACCOUNT_ID}:`,
-  };
-  await call('json', { action: 'CreateQueue', params: { QueueName: 'hostile-std' } });
-  await call('json', {
-    action: 'CreateQueue',
-    params: { QueueName: 'hostile-fifo.fifo', Attributes: { FifoQueue: 'true' } },
-  });
-  await call('json', { action: 'CreateQueue', params: { QueueName: 'hostile-dlq' } });
+  queues = await createHostileQueues(server.url, TEST_ACCOUNT_ID, TEST_REGION);
 }, 60_000);
 
 afterAll(async () => {
