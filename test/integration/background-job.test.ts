@@ -160,8 +160,9 @@ describe('Background job: gauges', () => {
   it('leaves a Standard message received 3 times out of the age while newer messages wait, as SQS does', async () => {
     const name = queueName();
     const QueueUrl = await createQueue(name);
-    const poisonSentMs = Date.now();
     await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'poison' }));
+    // Taken once the send is answered, so the message is at least this old (it was stamped before).
+    const poisonSentMs = Date.now();
     for (let i = 0; i < 3; i++) {
       await sqs.send(new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: 0, WaitTimeSeconds: 1 }));
     }
