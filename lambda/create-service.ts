@@ -56,7 +56,10 @@ export interface CreateServiceOptions {
    * @default false - local runs and the functions that serve no requests
    */
   readonly requireAuth?: boolean;
-  /** Told what each message action did to which queue (the Lambda entry's metrics). @default - nothing is told */
+  /**
+   * Told what each message action and move task did to which queue: the Lambda entry's metrics, and in-process
+   * listeners such as local consumers (`combineActivity` reports to several). @default - nothing is told
+   */
   readonly metrics?: QueueActivity;
 }
 
@@ -94,6 +97,7 @@ export async function createService(config: Config, options: CreateServiceOption
     accountId: config.accountId,
     region: config.region,
     onError: (error) => console.error('message move task runner:', error),
+    ...(options.metrics ? { activity: options.metrics } : {}),
   });
   const engine = new QueueEngine({
     store,

@@ -294,8 +294,16 @@ export abstract class MessageActions {
     const sent = await this.store.putMessages(queue, stored);
     if (stored.some((m) => m.visibleAtMs <= nowMs)) this.arrivals.notify(queue.id);
     // A FIFO duplicate answers with the original's MessageId: only messages stored under their own id were added.
-    const added = messages.filter((_, i) => sent[i]?.messageId === stored[i]?.messageId);
-    if (added.length > 0) this.activity.messagesSent(queue.name, added.map(messageSize));
+    const added = stored.flatMap((each, i) =>
+      sent[i]?.messageId === each.messageId ? [{ message: messages[i] as SendMessageFields, each }] : [],
+    );
+    if (added.length > 0) {
+      this.activity.messagesSent(
+        queue.name,
+        added.map(({ message }) => messageSize(message)),
+        added.map(({ each }) => each.visibleAtMs),
+      );
+    }
     return stored.map(({ content }, i) => ({
       messageId: (sent[i] as (typeof sent)[number]).messageId,
       md5OfMessageBody: md5OfBody(content.body),

@@ -6,6 +6,7 @@ import {
   type QueueRecord,
   type Store,
 } from '../storage/store.js';
+import { NO_ACTIVITY, type QueueActivity } from './activity.js';
 import type { Clock } from './clock.js';
 import { DESTINATION_GONE, isLeaseHeld, retentionMs } from './move-tasks.js';
 import { queueNameOfArn } from './redrive-policy.js';
@@ -28,6 +29,8 @@ export interface MoveTaskRunnerOptions {
   readonly pollIntervalMs?: number;
   /** Told of an error a task step or a poll threw; the runner retries after a pause. @default - ignored */
   readonly onError?: (error: unknown) => void;
+  /** Told which queues a step moved messages into. @default - nothing is told */
+  readonly activity?: QueueActivity;
 }
 
 /** Messages a step moves when the task has no rate: steps run back to back. */
@@ -74,6 +77,7 @@ export class MoveTaskRunner {
       accountId: options.accountId,
       region: options.region,
       onError: options.onError,
+      activity: options.activity ?? NO_ACTIVITY,
       stopped: () => this.stopped,
       generation: () => this.generation,
       sleep: (ms) => this.pause(ms),
@@ -151,6 +155,7 @@ interface TaskContext {
   readonly accountId: string;
   readonly region: string;
   readonly onError: ((error: unknown) => void) | undefined;
+  readonly activity: QueueActivity;
   stopped(): boolean;
   /** Changes with every wake-up of the runner. */
   generation(): number;
@@ -234,6 +239,11 @@ class TaskRun {
     });
     this.pending += result.moved;
     this.moved += result.moved;
+    if (result.moved > 0) {
+      for (const destination of await Promise.all(destinations.values())) {
+        if (destination) this.context.activity.messagesMovedIn(destination.name);
+      }
+    }
     // A message whose destination is gone (or that has none to go back to) fails the task, as SQS fails a task
     // whose destination queue is deleted while it runs; what moved stays moved.
     if (result.unroutable > 0) return this.end('FAILED', DESTINATION_GONE);

@@ -74,6 +74,9 @@ export class QueueMetrics implements QueueActivity {
     this.countersOf(queueName).moved += count;
   }
 
+  /** Not a metric: a move task's progress is in ListMessageMoveTasks, and its messages count as sent nowhere. */
+  messagesMovedIn(_queueName: string): void {}
+
   /** Whether any activity waits for `flush`. */
   hasPending(): boolean {
     return this.pending.size > 0;
