@@ -12,6 +12,7 @@ import { ReceiptHandleCodec } from './engine/receipt-handle.js';
 import type { SqsEngine } from './engine/types.js';
 import { createRequestHandler } from './protocol/handle-request.js';
 import type { RequestHandler, RequestOptions } from './protocol/http.js';
+import { routeRequest } from './protocol/route-request.js';
 import { CapacityMeter } from './storage/dynamo/capacity-meter.js';
 import { DynamoStore } from './storage/dynamo/dynamo-store.js';
 import { ensureTable } from './storage/dynamo/table.js';
@@ -111,7 +112,9 @@ export async function createService(config: Config, options: CreateServiceOption
   });
   if (options.runMoveTasks ?? true) moveTaskRunner.start();
   return {
-    handler: withDeadlines(createRequestHandler(engine, { auth: auth?.authenticator })),
+    handler: withDeadlines(
+      routeRequest({ queues: createRequestHandler(engine, { auth: auth?.authenticator }) }),
+    ),
     engine,
     meter,
     moveTaskRunner,
