@@ -1,4 +1,5 @@
 import type { TestProject } from 'vitest/node';
+import { buildConsole } from '../../bin/build-console.js';
 import { startDynamoLocal } from './dynamo-local.js';
 
 declare module 'vitest' {
@@ -13,6 +14,8 @@ declare module 'vitest' {
  * own table (see `server.ts`), so sharing one instance costs no isolation and saves a JVM start per file.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // The server serves the console from a generated module: build it from the current source first.
+  await buildConsole();
   const dynamo = await startDynamoLocal();
   // Teardown also runs when tests fail; this covers vitest itself exiting early.
   const killOnExit = () => {
