@@ -1,9 +1,6 @@
 import { render } from 'preact';
+import { App } from './app';
 import './base.css';
-
-function App() {
-  return <h1>Queues</h1>;
-}
 
 const root = document.getElementById('app');
 if (root) render(<App />, root);
