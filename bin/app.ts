@@ -1,7 +1,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ExampleStack } from '../lib/example-stack.js';
-import { QueueServiceStack } from '../lib/queue-service-stack.js';
+import { QueueServiceStack } from '../lib/index.js';
 
 const app = new App();
 const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };

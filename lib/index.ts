@@ -1,0 +1,21 @@
+/**
+ * The package's public entry: `import { QueueService, Queue } from 'dynamo-sqs'`. The README's examples and
+ * this repository's own app import from here; anything not exported here is internal and may change.
+ */
+
+export {
+  type DeadLetterQueue,
+  type DeadLetterQueueAlarmProps,
+  DeduplicationScope,
+  FifoThroughputLimit,
+  type IQueueService,
+  type IServiceQueue,
+  Queue,
+  type QueueProps,
+  type QueueReferenceProps,
+  type RedriveAllowPolicy,
+  RedrivePermission,
+} from './queue.js';
+export { QueueService, type QueueServiceDomainProps, type QueueServiceProps } from './queue-service.js';
+export { QueueServiceStack, type QueueServiceStackProps } from './queue-service-stack.js';
+export type { QueueTableProps } from './queue-table.js';
