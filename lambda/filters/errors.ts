@@ -29,11 +29,11 @@ export class FilterPolicyError extends Error {
 
   /**
    * @param reason SNS's reason text, e.g. `Filter policy is too complex`
-   * @param attribute the subscription attribute SNS names before the reason
+   * @param attribute the subscription attribute SNS names before the reason, or null when it names none
    */
   constructor(
     readonly reason: string,
-    readonly attribute: 'FilterPolicy' | 'FilterPolicyScope' | undefined = 'FilterPolicy',
+    readonly attribute: 'FilterPolicy' | 'FilterPolicyScope' | null = 'FilterPolicy',
   ) {
     super(`Invalid parameter: ${attribute ? `${attribute}: ` : ''}${reason}`);
     this.name = 'FilterPolicyError';

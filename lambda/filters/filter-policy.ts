@@ -129,7 +129,7 @@ function countNode(
       if (scope === 'MessageAttributes') {
         throw new FilterPolicyError(
           'Filter policy scope MessageAttributes does not support nested filter policy',
-          undefined,
+          null,
         );
       }
       combinations = countNode(value, scope, depth + 1, combinations);
