@@ -6,6 +6,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import type { StaticAccessKey } from '../lambda/auth/authenticator.js';
 import { parseStaticKeys, StaticKeysError } from '../lambda/auth/static-keys.js';
 import { type Config, DEFAULT_TABLE_NAME } from '../lambda/config.js';
+import { LocalConsumerHost } from '../lambda/consumers/local-host.js';
 import { createService, type Service } from '../lambda/create-service.js';
 import { type RunningServer, startNodeServer } from '../lambda/entries/node-server.js';
 import { chooseDynamoDbCredentials } from './dynamodb-credentials.js';
@@ -20,6 +21,7 @@ import {
   startDynamoDbLocal,
 } from './dynamodb-local.js';
 import { DEFAULT_KEY_FILE, loadKeyEncryptionKey } from './key-encryption-key.js';
+import { type LoadedConsumer, loadConsumerHandlers, startConsumers } from './local-consumers.js';
 import { removeLocalEndpoint, writeLocalEndpoint } from './local-endpoint.js';
 import {
   DEFAULT_DATA_DIR,
@@ -41,6 +43,7 @@ let dynamo: DynamoDbLocal | undefined;
 let dataDirWithEndpoint: string | undefined;
 let service: Service | undefined;
 let server: RunningServer | undefined;
+let consumerHost: LocalConsumerHost | undefined;
 let stopping = false;
 
 // Whatever ends this process, Java does not outlive it: 'exit' runs even after an uncaught error.
@@ -69,6 +72,9 @@ async function main(): Promise<void> {
   // A bad queues config (or keys file) stops the start before Java runs or any queue changes.
   const queuesConfig = options.queuesConfig ? await readQueuesConfigFile(options.queuesConfig) : undefined;
   const auth = options.auth ? await prepareAuth(options.auth) : undefined;
+  const consumers: LoadedConsumer[] = queuesConfig
+    ? await loadConsumerHandlers(queuesConfig.path, queuesConfig.consumers, options.config)
+    : [];
 
   // Fail before spending seconds on a JVM when the SQS port is already taken.
   await assertPortFree(options.host, options.port);
@@ -77,7 +83,12 @@ async function main(): Promise<void> {
 
   let created: Service;
   try {
-    created = await createService(config, { ensureTable: true });
+    // Consumers are woken by the engine's activity: a send, a move task, a dead-letter move.
+    if (consumers.length > 0) consumerHost = new LocalConsumerHost();
+    created = await createService(config, {
+      ensureTable: true,
+      ...(consumerHost ? { metrics: consumerHost } : {}),
+    });
   } catch (error) {
     throw new StartupError(
       `could not prepare table '${config.tableName}' at ${config.dynamodbEndpoint ?? 'the regional endpoint'}: ${errorText(error)}`,
@@ -91,6 +102,10 @@ async function main(): Promise<void> {
     const report = await applyQueuesConfig(created.engine, queuesConfig);
     console.log(`${report.join('\n')}\n`);
     if (stopping) return;
+    if (consumerHost) {
+      const started = await startConsumers(consumerHost, created.engine, queuesConfig.path, consumers);
+      console.log(`${started.join('\n')}\n`);
+    }
   }
 
   try {
@@ -99,6 +114,8 @@ async function main(): Promise<void> {
     throw new StartupError(describeListenError(error, options.host, options.port));
   }
   printBanner(options, config, server, auth?.notes ?? []);
+  // After the banner, so the first invocations' log lines follow it.
+  consumerHost?.start();
   if (dataDirWithEndpoint !== undefined && dynamo !== undefined) {
     await writeLocalEndpoint(dataDirWithEndpoint, {
       endpoint: dynamo.endpoint,
@@ -262,6 +279,9 @@ async function onDynamoDbExit(exit: JavaExit): Promise<void> {
 async function stopAll(): Promise<void> {
   const closing = server?.close();
   if (closing) await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+  const stoppingConsumers = consumerHost?.stop();
+  if (stoppingConsumers)
+    await Promise.race([stoppingConsumers, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
   const closingService = service?.close();
   if (closingService)
     await Promise.race([closingService, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);

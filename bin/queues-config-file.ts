@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import { DEFAULT_TIMEOUT_SECONDS } from '../lambda/consumers/settings.js';
 import type { SqsEngine } from '../lambda/engine/types.js';
 import { applyQueues, describeOutcome, QueueApplyError } from '../lambda/queues-config/apply.js';
+import { type ConsumerDeclaration, parseConsumers } from '../lambda/queues-config/consumers.js';
 import { parseQueuesConfig } from '../lambda/queues-config/parse.js';
 import { planQueues, type QueuePlan } from '../lambda/queues-config/plan.js';
 import { QueuesConfigError } from '../lambda/queues-config/schema.js';
@@ -10,6 +12,8 @@ import { StartupError } from './startup-error.js';
 export interface QueuesConfigFile {
   readonly path: string;
   readonly plan: QueuePlan;
+  /** The file's `consumers`, checked; their handler modules are loaded by bin/local-consumers.ts. */
+  readonly consumers: readonly ConsumerDeclaration[];
 }
 
 /**
@@ -33,7 +37,9 @@ export async function readQueuesConfigFile(path: string): Promise<QueuesConfigFi
     throw new StartupError(`the queues config ${path} is not valid JSON: ${(error as Error).message}`);
   }
   try {
-    return { path, plan: planQueues(parseQueuesConfig(json)) };
+    const plan = planQueues(parseQueuesConfig(json));
+    const consumers = parseConsumers((json as { consumers?: unknown }).consumers, DEFAULT_TIMEOUT_SECONDS);
+    return { path, plan, consumers };
   } catch (error) {
     if (error instanceof QueuesConfigError) throw invalidConfig(path, error);
     throw error;

@@ -125,12 +125,10 @@ export class BatchReceiver {
 
 /** The queue's type and visibility timeout, from its attributes. */
 export async function readQueueFacts(engine: SqsEngine, queueName: string): Promise<QueueFacts> {
-  const attributes = await engine.getQueueAttributes({
-    queueName,
-    attributeNames: ['VisibilityTimeout', 'FifoQueue'],
-  });
+  const attributes = await engine.getQueueAttributes({ queueName, attributeNames: ['VisibilityTimeout'] });
   return {
-    fifo: attributes.FifoQueue === 'true',
+    // SQS answers "Unknown Attribute" for FifoQueue on a Standard queue; the name tells the type.
+    fifo: queueName.endsWith('.fifo'),
     visibilityTimeoutMs: secondsToMs(Number(attributes.VisibilityTimeout ?? '30')),
   };
 }

@@ -37,8 +37,9 @@ export function parseQueuesConfig(json: unknown): QueuesConfig {
   }
   const issues: QueuesConfigIssue[] = [];
   for (const key of Object.keys(json)) {
-    if (key !== 'queues')
-      issues.push({ field: key, problem: 'is not a queues config field; allowed: queues' });
+    // `consumers` is checked by consumers.ts, against the queues this function returns.
+    if (key !== 'queues' && key !== 'consumers')
+      issues.push({ field: key, problem: 'is not a queues config field; allowed: queues, consumers' });
   }
   const entries = json.queues;
   if (!Array.isArray(entries)) {
