@@ -40,6 +40,14 @@ export interface Config {
   /** CloudWatch namespace of the Lambda functions' metrics (`POWERTOOLS_METRICS_NAMESPACE`). @default 'DynamoSQS' */
   readonly metricsNamespace?: string;
   /**
+   * The function that runs the service's Lambda consumers (`DISPATCHER_FUNCTION_NAME`, set by the stack): the
+   * request and background functions invoke it when a queue with a consumer has messages.
+   * @default - no dispatcher: nothing is kicked (`npm start` runs its consumers in process)
+   */
+  readonly dispatcherFunctionName?: string;
+  /** Lambda's Invoke API (`LAMBDA_ENDPOINT`); tests point it at a local stand-in. @default - the regional endpoint */
+  readonly lambdaEndpoint?: string;
+  /**
    * Every request must be signed with one of the service's access keys and stay within its policy.
    * @default - auth off: any credentials, or none, are accepted (local use only; the request Lambda refuses to
    *   start without it)
@@ -52,7 +60,7 @@ export const DEFAULT_REGION = 'us-east-1';
 export const DEFAULT_TABLE_NAME = 'sqs';
 
 /**
- * Reads `TABLE_NAME`, `DYNAMODB_ENDPOINT`, `DYNAMODB_REQUEST_TIMEOUT_MS`, `SQS_ACCOUNT_ID`, `AWS_REGION`, `QUEUE_SHARDS` and the key cipher:
+ * Reads `TABLE_NAME`, `DYNAMODB_ENDPOINT`, `DYNAMODB_REQUEST_TIMEOUT_MS`, `SQS_ACCOUNT_ID`, `AWS_REGION`, `QUEUE_SHARDS`, `DISPATCHER_FUNCTION_NAME`, `LAMBDA_ENDPOINT` and the key cipher:
  * `KEYS_KMS_KEY_ID` (set by the stack) or `KEYS_LOCAL_KEY` (base64, 32 bytes) turn auth on; with neither it is off,
  * which the functions that serve no requests need. Throws only for a malformed or ambiguous key setting.
  */
@@ -66,6 +74,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shards: env.QUEUE_SHARDS ? Number(env.QUEUE_SHARDS) : undefined,
     dynamodbRequestTimeoutMs: readPositiveMs(env, 'DYNAMODB_REQUEST_TIMEOUT_MS'),
     metricsNamespace: env.POWERTOOLS_METRICS_NAMESPACE || undefined,
+    dispatcherFunctionName: env.DISPATCHER_FUNCTION_NAME || undefined,
+    lambdaEndpoint: env.LAMBDA_ENDPOINT || undefined,
     ...(auth ? { auth } : {}),
   };
 }

@@ -2,7 +2,11 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { readConfig } from '../config.js';
 import { createService, type Service } from '../create-service.js';
+import { BackgroundKicks } from '../dispatch/background-kicks.js';
+import { configuredKicks } from '../dispatch/configured-kicks.js';
+import type { QueueActivity } from '../engine/activity.js';
 import { QueueMetrics } from '../observability/queue-metrics.js';
+import { QueueDueTimes } from '../storage/dynamo/consumer-due.js';
 import { perContainer, queueMetricsFor } from './per-container.js';
 
 /**
@@ -33,10 +37,10 @@ export type BackgroundHandler = (event: unknown, context: BackgroundContext) => 
 
 export interface BackgroundHandlerOptions {
   /**
-   * Builds the service on the first run; the container reuses it.
-   * @default - `createService(readConfig(), { ensureTable: false, runMoveTasks: false })`
+   * Builds the service on the first run, telling `activity` what move tasks do; the container reuses it.
+   * @default - `createService(readConfig(), { ensureTable: false, runMoveTasks: false, metrics: activity })`
    */
-  readonly createService?: () => Promise<Service>;
+  readonly createService?: (activity?: QueueActivity) => Promise<Service>;
   /** @default BACKGROUND_MARGIN_MS */
   readonly marginMs?: number;
   /** @default - a Powertools Logger (`POWERTOOLS_SERVICE_NAME`, `POWERTOOLS_LOG_LEVEL`) */
@@ -48,6 +52,8 @@ export interface BackgroundHandlerOptions {
 interface Runtime {
   readonly service: Service;
   readonly metrics: QueueMetrics;
+  /** Kicks of the consumers' dispatcher, when the stack configured one. */
+  readonly consumerKicks?: () => BackgroundKicks;
 }
 
 /**
@@ -61,12 +67,30 @@ export function createBackgroundHandler(options: BackgroundHandlerOptions = {}):
   const logger = options.logger ?? new Logger();
   const marginMs = options.marginMs ?? BACKGROUND_MARGIN_MS;
   const start = async (): Promise<Runtime> => {
-    if (options.createService) {
-      return { service: await options.createService(), metrics: options.metrics ?? new QueueMetrics() };
-    }
     const config = readConfig();
-    const metrics = options.metrics ?? queueMetricsFor(config);
-    return { service: await createService(config, { ensureTable: false, runMoveTasks: false }), metrics };
+    const configured = configuredKicks(config, (error, kick) =>
+      logger.error('dispatcher kick failed; the next run kicks again', { queueName: kick.queueName, error }),
+    );
+    // A move task's step into a queue with a consumer kicks its dispatcher (docs/design.md, "Consumers on AWS").
+    const activity = configured?.kicks;
+    const service = options.createService
+      ? await options.createService(activity)
+      : await createService(config, {
+          ensureTable: false,
+          runMoveTasks: false,
+          ...(activity ? { metrics: activity } : {}),
+        });
+    const metrics = options.metrics ?? (options.createService ? new QueueMetrics() : queueMetricsFor(config));
+    if (!configured) return { service, metrics };
+    const dueTimes = new QueueDueTimes(configured.clients.db, config.accountId);
+    const consumerKicks = () =>
+      new BackgroundKicks({
+        kicks: configured.kicks,
+        registry: configured.registry,
+        nextDueMs: (queueName, afterMs, untilMs) => dueTimes.nextDueMs(queueName, afterMs, untilMs),
+        onError: (error, queueName) => logger.error('consumer kick failed', { queueName, error }),
+      });
+    return { service, metrics, consumerKicks };
   };
   const runtime = perContainer(start);
   // Where the last run's gauges stopped, when its deadline came first; a cold container starts from the top.
@@ -74,7 +98,8 @@ export function createBackgroundHandler(options: BackgroundHandlerOptions = {}):
   return async (_event, context) => {
     const startedMs = Date.now();
     const untilMs = startedMs + context.getRemainingTimeInMillis() - marginMs;
-    const { service, metrics } = await runtime();
+    const { service, metrics, consumerKicks } = await runtime();
+    const kicks = consumerKicks?.();
     const before = service.meter.snapshot();
     // Both run at once: a long move task must not hold the gauges back, nor many queues a move task.
     const [moves, gauges] = await Promise.allSettled([
@@ -82,9 +107,13 @@ export function createBackgroundHandler(options: BackgroundHandlerOptions = {}):
       service.gauges.measure({
         untilMs,
         ...(resumeAfter !== undefined ? { afterName: resumeAfter } : {}),
-        onGauge: (gauge) => metrics.publishGauge(gauge),
+        onGauge: (gauge) => {
+          metrics.publishGauge(gauge);
+          kicks?.onGauge(gauge);
+        },
       }),
     ]);
+    await kicks?.settle();
     const after = service.meter.snapshot();
     const pass = gauges.status === 'fulfilled' ? gauges.value : undefined;
     if (pass) resumeAfter = pass.complete ? undefined : pass.stoppedAfter;

@@ -2,7 +2,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { readConfig } from '../config.js';
 import { createService, type Service } from '../create-service.js';
-import type { QueueActivity } from '../engine/activity.js';
+import { configuredKicks } from '../dispatch/configured-kicks.js';
+import type { DispatcherKicks } from '../dispatch/dispatcher-kicks.js';
+import { combineActivity, type QueueActivity } from '../engine/activity.js';
 import { QueueMetrics } from '../observability/queue-metrics.js';
 import { logRequest } from '../observability/request-log.js';
 import { decodeRequestBody } from '../protocol/body.js';
@@ -55,6 +57,8 @@ export interface LambdaHandlerOptions {
 interface Runtime {
   readonly service: Service;
   readonly metrics: QueueMetrics;
+  /** Kicks of the consumers' dispatcher after sends, when the stack configured one. */
+  readonly kicks?: DispatcherKicks;
 }
 
 /** Creates an API Gateway HTTP API handler around the shared request handler; nothing SQS-specific happens here. */
@@ -62,20 +66,29 @@ export function createLambdaHandler(options: LambdaHandlerOptions = {}): LambdaH
   const logger = options.logger ?? new Logger();
   const marginMs = options.longPollMarginMs ?? LONG_POLL_MARGIN_MS;
   const start = async (): Promise<Runtime> => {
+    const config = readConfig();
+    // A send to a queue with a consumer kicks the dispatcher (docs/design.md, "Consumers on AWS").
+    const kicks = configuredKicks(config, (error, kick) =>
+      logger.error('dispatcher kick failed; the background job kicks within a minute', {
+        lambdaRequestId,
+        queueName: kick.queueName,
+        error,
+      }),
+    )?.kicks;
     if (options.createService) {
       const metrics = options.metrics ?? new QueueMetrics();
-      return { service: await options.createService(metrics), metrics };
+      const activity = kicks ? combineActivity(metrics, kicks) : metrics;
+      return { service: await options.createService(activity), metrics, ...(kicks ? { kicks } : {}) };
     }
-    const config = readConfig();
     const metrics = options.metrics ?? queueMetricsFor(config);
     // requireAuth: without a key cipher in its environment the function fails closed instead of serving anyone.
     const service = await createService(config, {
       ensureTable: false,
       runMoveTasks: false,
       requireAuth: true,
-      metrics,
+      metrics: kicks ? combineActivity(metrics, kicks) : metrics,
     });
-    return { service, metrics };
+    return { service, metrics, ...(kicks ? { kicks } : {}) };
   };
   let lambdaRequestId: string | undefined;
   const runtime = perContainer(start, (error) =>
@@ -84,7 +97,7 @@ export function createLambdaHandler(options: LambdaHandlerOptions = {}): LambdaH
   return async (event, context) => {
     const startedMs = Date.now();
     lambdaRequestId = context.awsRequestId;
-    const { service, metrics } = await runtime();
+    const { service, metrics, kicks } = await runtime();
     const deadline = new AbortController();
     const timer = setTimeout(
       () => deadline.abort(),
@@ -106,6 +119,8 @@ export function createLambdaHandler(options: LambdaHandlerOptions = {}): LambdaH
     } finally {
       clearTimeout(timer);
       if (metrics.hasPending()) metrics.flush();
+      // Before returning: Lambda freezes the container once the handler's promise settles.
+      await kicks?.settle();
     }
   };
 }

@@ -2,6 +2,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { CdkCustomResourceEvent } from 'aws-lambda';
 import { readConfig } from '../config.js';
 import { createService, type Service } from '../create-service.js';
+import { CONSUMER_RESOURCE_TYPE } from '../dispatch/consumer-declaration.js';
+import { createDispatchClients } from '../dispatch/dispatch-clients.js';
 import { SqsError } from '../engine/errors.js';
 import { NUMERIC_QUEUE_ATTRIBUTES } from '../engine/limits.js';
 import { attributesForNewQueue } from '../engine/queue-attributes.js';
@@ -10,6 +12,7 @@ import { applyQueues, QueueApplyError } from '../queues-config/apply.js';
 import { declaredAttributes } from '../queues-config/diff.js';
 import { parseQueueDeclaration } from '../queues-config/parse.js';
 import { type QueueDeclaration, QueuesConfigError, queueArn } from '../queues-config/schema.js';
+import { handleConsumerResourceEvent } from './consumer-resource.js';
 import { perContainer } from './per-container.js';
 
 /** What CloudFormation gets back: the queue's name is its physical id. */
@@ -51,10 +54,17 @@ export function createQueueResourceHandler(options: QueueResourceHandlerOptions 
     options.createService ?? (() => createService(readConfig(), { ensureTable: false, runMoveTasks: false }));
   const service = perContainer(start);
   const engine = async (): Promise<SqsEngine> => (await service()).engine;
+  // A QueueEventSource's registration comes through the same provider (lambda/entries/consumer-resource.ts).
+  const consumers = perContainer(
+    async () => createDispatchClients(readConfig(), (await service()).meter).consumers,
+  );
   return async (event) => {
     const log = { requestType: event.RequestType, logicalResourceId: event.LogicalResourceId };
     try {
-      const response = await handleEvent(event, engine);
+      const response =
+        event.ResourceType === CONSUMER_RESOURCE_TYPE
+          ? await handleConsumerResourceEvent(event, { engine, consumers })
+          : await handleEvent(event, engine);
       logger.info('queue resource', { ...log, queueName: response.PhysicalResourceId });
       return response;
     } catch (error) {
