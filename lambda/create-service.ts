@@ -2,8 +2,10 @@ import { setMaxListeners } from 'node:events';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AccessKeys } from './auth/access-keys.js';
 import { createAuth } from './auth/create-auth.js';
+import { type ConsoleHistory, createMemoryHistory, createTableHistory } from './console/console-history.js';
+import { createConsoleHandler } from './console/index.js';
 import type { Config } from './config.js';
-import type { QueueActivity } from './engine/activity.js';
+import { combineActivity, type QueueActivity } from './engine/activity.js';
 import { systemClock } from './engine/clock.js';
 import { MoveTaskRunner } from './engine/move-task-runner.js';
 import { QueueEngine } from './engine/queue-engine.js';
@@ -14,7 +16,9 @@ import { createRequestHandler } from './protocol/handle-request.js';
 import type { RequestHandler, RequestOptions } from './protocol/http.js';
 import { routeRequest } from './protocol/route-request.js';
 import { CapacityMeter } from './storage/dynamo/capacity-meter.js';
+import { Db } from './storage/dynamo/db.js';
 import { DynamoStore } from './storage/dynamo/dynamo-store.js';
+import { HistoryItems } from './storage/dynamo/history-items.js';
 import { ensureTable } from './storage/dynamo/table.js';
 import { withStorageDeadline } from './storage/request-deadline.js';
 
@@ -37,6 +41,8 @@ export interface Service {
   readonly moveTaskRunner: MoveTaskRunner;
   /** Measures every queue's depth and oldest message, for the background job's gauges. */
   readonly gauges: QueueGauges;
+  /** The web console's per-queue history: the background job records each queue's depth in it. */
+  readonly consoleHistory: ConsoleHistory;
   /** The table's access keys, when `config.auth` turned authentication on. @default - auth is off */
   readonly accessKeys?: AccessKeys;
   /** Stops the move task runner (releasing its tasks for another process), then releases the DynamoDB client. */
@@ -62,6 +68,12 @@ export interface CreateServiceOptions {
    * listeners such as local consumers (`combineActivity` reports to several). @default - nothing is told
    */
   readonly metrics?: QueueActivity;
+  /**
+   * Where the console's history lives: `memory`, kept and sampled each minute by this process; `table`, in the
+   * table, where request functions add their counts and the background job the depth.
+   * @default - `memory` when `runMoveTasks` (a long-running server), else `table` (Lambda functions)
+   */
+  readonly consoleHistory?: 'memory' | 'table';
 }
 
 /** Wires config, DynamoDB client, store and engine into the shared request handler. */
@@ -92,13 +104,25 @@ export async function createService(config: Config, options: CreateServiceOption
     ? createAuth(config.auth, { client, tableName: config.tableName, region: config.region, meter })
     : undefined;
   const store = new DynamoStore({ client, tableName: config.tableName, accountId: config.accountId, meter });
+  const onHistoryError = (error: unknown) => console.error('console history:', error);
+  const consoleHistory =
+    (options.consoleHistory ?? ((options.runMoveTasks ?? true) ? 'memory' : 'table')) === 'memory'
+      ? createMemoryHistory(systemClock, onHistoryError)
+      : createTableHistory(
+          new HistoryItems(new Db(client, config.tableName, meter), config.accountId),
+          systemClock,
+          onHistoryError,
+        );
+  const activity = options.metrics
+    ? combineActivity(options.metrics, consoleHistory.activity)
+    : consoleHistory.activity;
   const moveTaskRunner = new MoveTaskRunner({
     store,
     clock: systemClock,
     accountId: config.accountId,
     region: config.region,
     onError: (error) => console.error('message move task runner:', error),
-    ...(options.metrics ? { activity: options.metrics } : {}),
+    activity,
   });
   const engine = new QueueEngine({
     store,
@@ -108,20 +132,34 @@ export async function createService(config: Config, options: CreateServiceOption
     accountId: config.accountId,
     region: config.region,
     ...(config.shards ? { shards: config.shards } : {}),
-    ...(options.metrics ? { activity: options.metrics } : {}),
+    activity,
   });
   if (options.runMoveTasks ?? true) moveTaskRunner.start();
+  const gauges = new QueueGauges({ store, clock: systemClock });
+  consoleHistory.start(gauges);
+  const consoleHandler = createConsoleHandler({
+    engine,
+    store,
+    clock: systemClock,
+    history: consoleHistory.history,
+    ...(auth ? { auth: auth.authenticator } : {}),
+  });
   return {
     handler: withDeadlines(
-      routeRequest({ queues: createRequestHandler(engine, { auth: auth?.authenticator }) }),
+      routeRequest({
+        queues: createRequestHandler(engine, { auth: auth?.authenticator }),
+        console: consoleHandler,
+      }),
     ),
     engine,
     meter,
     moveTaskRunner,
-    gauges: new QueueGauges({ store, clock: systemClock }),
+    gauges,
+    consoleHistory,
     ...(auth ? { accessKeys: auth.accessKeys } : {}),
     close: async () => {
       await moveTaskRunner.stop();
+      await consoleHistory.stop();
       auth?.close();
       client.destroy();
     },

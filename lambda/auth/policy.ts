@@ -123,6 +123,54 @@ export function listableQueues(policy: AccessPolicy): 'all' | ((queueName: strin
   return (queueName) => patterns.some((pattern) => matchesQueue(pattern, queueName));
 }
 
+/**
+ * The web console's permissions (docs/console-api.md): `console:Read` for every read of its API, `console:Write`
+ * for every change. They are not SQS actions: only `*`, or a pattern with the `console:` prefix, grants them.
+ */
+export const CONSOLE_PERMISSIONS = ['console:Read', 'console:Write'] as const;
+
+export type ConsolePermission = (typeof CONSOLE_PERMISSIONS)[number];
+
+const CONSOLE_PREFIX = /^console:/i;
+const CONSOLE_ACTION_PATTERN = /^console:[A-Za-z]*\*?$/i;
+
+/** Whether `pattern` names the console permission: `*`, or `console:` and the name or a prefix with `*`. */
+function matchesConsoleAction(pattern: string, permission: ConsolePermission): boolean {
+  if (pattern === '*') return true;
+  if (!CONSOLE_PREFIX.test(pattern)) return false;
+  const lower = pattern.toLowerCase();
+  const name = permission.toLowerCase();
+  return lower.endsWith('*') ? name.startsWith(lower.slice(0, -1)) : lower === name;
+}
+
+function consoleActionProblems(action: string): string[] {
+  if (!CONSOLE_ACTION_PATTERN.test(action)) {
+    return [
+      `action '${action}' must be a console permission (${CONSOLE_PERMISSIONS.join(', ')}) or 'console:*'`,
+    ];
+  }
+  if (!CONSOLE_PERMISSIONS.some((permission) => matchesConsoleAction(action, permission))) {
+    return [`action '${action}' matches no console permission (they are: ${CONSOLE_PERMISSIONS.join(', ')})`];
+  }
+  return [];
+}
+
+/**
+ * The queues on which `policy` grants a console permission: `'all'` for a `*` pattern, else a predicate; undefined
+ * when no statement grants it. A console request about one queue is allowed when the predicate holds for its name.
+ */
+export function consoleQueues(
+  policy: AccessPolicy,
+  permission: ConsolePermission,
+): 'all' | ((queueName: string) => boolean) | undefined {
+  const patterns = policy
+    .filter((statement) => statement.actions.some((action) => matchesConsoleAction(action, permission)))
+    .flatMap((statement) => statement.queues);
+  if (patterns.length === 0) return undefined;
+  if (patterns.includes('*')) return 'all';
+  return (queueName) => patterns.some((pattern) => matchesQueue(pattern, queueName));
+}
+
 /** A policy that is not well formed; `problems` lists each mistake. */
 export class PolicyError extends Error {
   override readonly name = 'PolicyError';
@@ -133,6 +181,7 @@ export class PolicyError extends Error {
 
 /** The problems of one action pattern: unknown names and batch actions (which IAM does not have) are refused. */
 function actionProblems(action: string): string[] {
+  if (CONSOLE_PREFIX.test(action)) return consoleActionProblems(action);
   const bare = action.replace(SQS_PREFIX, '');
   if (!ACTION_PATTERN.test(bare) || bare === '') {
     return [`action '${action}' must be an SQS action name, optionally with 'sqs:' and a trailing '*'`];

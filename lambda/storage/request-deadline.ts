@@ -14,3 +14,11 @@ export function withStorageDeadline<T>(signal: AbortSignal | undefined, work: ()
 export function storageDeadline(): AbortSignal | undefined {
   return scope.getStore();
 }
+
+/**
+ * Runs `work` outside any request's deadline: for writes that outlive the request that caused them (the console
+ * history's counters), which its client going away must not cut off.
+ */
+export function withoutStorageDeadline<T>(work: () => Promise<T>): Promise<T> {
+  return scope.exit(work);
+}

@@ -268,9 +268,104 @@ export interface Store {
    */
   endMoveTask(task: MoveTaskKey, end: MoveTaskEnd): Promise<MoveTaskEndResult>;
 
+  /**
+   * Reads a page of the queue's messages, visible, in flight and delayed, without receiving them: no write,
+   * no change to visibility, receive counts or dead-letter counting. Eventually consistent.
+   */
+  peekMessages(request: PeekRequest): Promise<PeekPage>;
+  /** The message a peek located, if it is still there (the whole content, read strongly). */
+  readMessage(queue: QueueRecord, locator: MessageLocator, nowMs: number): Promise<PeekedMessage | undefined>;
+  /** FIFO only: the groups that hold messages, in group id order, after `afterGroupId` when given. */
+  listMessageGroups(
+    queue: QueueRecord,
+    nowMs: number,
+    options: { limit: number; afterGroupId?: string },
+  ): Promise<{ groups: MessageGroupSummary[]; lastGroupId?: string }>;
+  /**
+   * Deletes the message a peek located, without a receipt, whatever its state; cleans what a delete by receipt
+   * cleans (FIFO: the group's bookkeeping). `notFound` when it is no longer there (a Standard message received
+   * since the peek has moved: the caller may search for it again).
+   */
+  deleteMessageById(queue: QueueRecord, locator: MessageLocator, nowMs: number): Promise<DeleteByIdOutcome>;
+
   /** Every queue of the account with its attributes, a page at a time, after `afterName` when given. */
   listQueueRecords(options: { limit: number; afterName?: string }): Promise<QueueRecordPage>;
 }
+
+/** Where a peek found a message: enough to read or delete that one message again without a receipt. */
+export type MessageLocator =
+  | {
+      readonly kind: 'timeline';
+      readonly messageId: string;
+      readonly epoch: number;
+      readonly shard: number;
+      /** The time in the state item's key when the peek read it (a receive moves the item). */
+      readonly visibleAtMs: number;
+    }
+  | {
+      readonly kind: 'group';
+      readonly messageId: string;
+      readonly epoch: number;
+      readonly groupId: string;
+      readonly sequenceNumber: string;
+    };
+
+/** Where a page of a peek ended; the next page starts after it. */
+export type PeekPosition =
+  | { readonly kind: 'timeline'; readonly visibleAtMs: number; readonly messageId: string }
+  | { readonly kind: 'group'; readonly sequenceNumber: string; readonly groupId: string };
+
+export interface PeekRequest {
+  readonly queue: QueueRecord;
+  readonly nowMs: number;
+  /** Expired messages (sent this long ago or earlier) are left out. */
+  readonly retentionMs: number;
+  /** `oldest`: the order receives take them (FIFO: sequence order); `newest`: the reverse. */
+  readonly order: 'oldest' | 'newest';
+  readonly limit: number;
+  /** @default - from the first message */
+  readonly after?: PeekPosition;
+  /** FIFO only: one group's messages. @default - every group */
+  readonly groupId?: string;
+}
+
+/** A message as a peek sees it: read from storage, nothing written. */
+export interface PeekedMessage {
+  readonly locator: MessageLocator;
+  readonly messageId: string;
+  readonly sentMs: number;
+  readonly receiveCount: number;
+  /** @default - never received */
+  readonly firstReceiveMs?: number;
+  readonly state: 'visible' | 'inFlight' | 'delayed';
+  /** When an in-flight or delayed message becomes receivable. @default - it is visible */
+  readonly visibleAtMs?: number;
+  readonly content: MessageContent;
+  /** FIFO only. @default - none */
+  readonly sequenceNumber?: string;
+  /** The source queue's ARN, for a message a dead-letter queue received from it. @default - none */
+  readonly deadLetterSourceArn?: string;
+}
+
+export interface PeekPage {
+  readonly messages: readonly PeekedMessage[];
+  /** @default - this was the last page */
+  readonly next?: PeekPosition;
+}
+
+/** A FIFO message group that holds messages, as a peek sees it. */
+export interface MessageGroupSummary {
+  readonly groupId: string;
+  /** Undeleted messages. */
+  readonly messages: number;
+  /** Of those, held by a receive now. */
+  readonly inFlight: number;
+  /** A receive could take the group now. */
+  readonly receivable: boolean;
+}
+
+/** The outcome of a delete by message id. */
+export type DeleteByIdOutcome = 'deleted' | 'notFound';
 
 /** A message move task as stored; engine/move-tasks.ts has its rules. */
 export interface MoveTaskRecord {

@@ -7,14 +7,20 @@ import {
 } from '../../engine/receipt-handle.js';
 import {
   type ClaimedMessage,
+  type DeleteByIdOutcome,
   type DeleteOutcome,
   isFifoRecord,
   type MessageCounts,
+  type MessageGroupSummary,
+  type MessageLocator,
   type MoveTaskEnd,
   type MoveTaskEndResult,
   type MoveTaskKey,
   type MoveTaskRecord,
   type NewMessage,
+  type PeekedMessage,
+  type PeekPage,
+  type PeekRequest,
   type QueueListPage,
   type QueueRecord,
   type QueueRecordPage,
@@ -121,6 +127,42 @@ export class DynamoStore implements Store {
     if (options.withOldest) return counts;
     const { oldestMs: _notAsked, ...rest } = counts;
     return rest;
+  }
+
+  peekMessages(request: PeekRequest): Promise<PeekPage> {
+    if (isFifoRecord(request.queue)) return this.groups.peek(request);
+    return this.timeline.peek(request);
+  }
+
+  async readMessage(
+    queue: QueueRecord,
+    locator: MessageLocator,
+    nowMs: number,
+  ): Promise<PeekedMessage | undefined> {
+    if (isFifoRecord(queue) !== (locator.kind === 'group')) return undefined;
+    return locator.kind === 'group'
+      ? this.groups.read(queue, locator, nowMs)
+      : this.timeline.read(queue, locator, nowMs);
+  }
+
+  async listMessageGroups(
+    queue: QueueRecord,
+    nowMs: number,
+    options: { limit: number; afterGroupId?: string },
+  ): Promise<{ groups: MessageGroupSummary[]; lastGroupId?: string }> {
+    if (!isFifoRecord(queue)) return { groups: [] };
+    return this.groups.listGroups(queue, nowMs, options);
+  }
+
+  async deleteMessageById(
+    queue: QueueRecord,
+    locator: MessageLocator,
+    nowMs: number,
+  ): Promise<DeleteByIdOutcome> {
+    if (isFifoRecord(queue) !== (locator.kind === 'group')) return 'notFound';
+    return locator.kind === 'group'
+      ? this.groups.deleteById(queue, locator, nowMs)
+      : this.timeline.deleteById(queue, locator);
   }
 
   listQueueRecords(options: { limit: number; afterName?: string }): Promise<QueueRecordPage> {

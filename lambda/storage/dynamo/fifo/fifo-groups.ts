@@ -1,9 +1,15 @@
 import type { GroupReceipt } from '../../../engine/receipt-handle.js';
 import type {
   ClaimedMessage,
+  DeleteByIdOutcome,
   DeleteOutcome,
   MessageCounts,
+  MessageGroupSummary,
+  MessageLocator,
   NewMessage,
+  PeekedMessage,
+  PeekPage,
+  PeekRequest,
   QueueRecord,
   ReceiveRequest,
   RedriveRequest,
@@ -15,8 +21,10 @@ import type { Db } from '../db.js';
 import { countMessages } from './counts.js';
 import { redriveMessages } from './dead-letter.js';
 import { changeVisibility, deleteMessages } from './delete.js';
+import { deleteMessageById } from './delete-by-id.js';
 import type { FifoContext } from './items.js';
 import { receiveMessages } from './lock.js';
+import * as peek from './peek.js';
 import { ReadyGroupCache } from './ready-cache.js';
 import { sendMessages } from './send.js';
 
@@ -59,5 +67,33 @@ export class FifoGroups {
 
   redrive(request: RedriveRequest): Promise<RedriveResult> {
     return redriveMessages(this.context, request);
+  }
+
+  peek(request: PeekRequest): Promise<PeekPage> {
+    return peek.peekMessages(this.context.db, request);
+  }
+
+  read(
+    queue: QueueRecord,
+    locator: Extract<MessageLocator, { kind: 'group' }>,
+    nowMs: number,
+  ): Promise<PeekedMessage | undefined> {
+    return peek.readMessage(this.context.db, queue, locator, nowMs);
+  }
+
+  listGroups(
+    queue: QueueRecord,
+    nowMs: number,
+    options: { limit: number; afterGroupId?: string },
+  ): Promise<{ groups: MessageGroupSummary[]; lastGroupId?: string }> {
+    return peek.listMessageGroups(this.context.db, queue, nowMs, options);
+  }
+
+  deleteById(
+    queue: QueueRecord,
+    locator: Extract<MessageLocator, { kind: 'group' }>,
+    nowMs: number,
+  ): Promise<DeleteByIdOutcome> {
+    return deleteMessageById(this.context.db, queue, locator, nowMs);
   }
 }

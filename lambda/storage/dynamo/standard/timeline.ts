@@ -1,8 +1,13 @@
 import type { Receipt } from '../../../engine/receipt-handle.js';
 import type {
   ClaimedMessage,
+  DeleteByIdOutcome,
   MessageCounts,
+  MessageLocator,
   NewMessage,
+  PeekedMessage,
+  PeekPage,
+  PeekRequest,
   QueueRecord,
   ReceiveRequest,
   RedriveRequest,
@@ -15,6 +20,7 @@ import { countMessages } from './counts.js';
 import { redriveMessages } from './dead-letter.js';
 import { deleteMessages } from './delete.js';
 import type { TimelineContext } from './items.js';
+import * as peek from './peek.js';
 import { receiveMessages } from './receive.js';
 import { putMessages } from './send.js';
 import { changeVisibility } from './visibility.js';
@@ -52,5 +58,24 @@ export class Timeline {
 
   count(queue: QueueRecord, nowMs: number, retentionMs: number): Promise<MessageCounts> {
     return countMessages(this.context, queue, nowMs, retentionMs);
+  }
+
+  peek(request: PeekRequest): Promise<PeekPage> {
+    return peek.peekMessages(this.context.db, request);
+  }
+
+  read(
+    queue: QueueRecord,
+    locator: Extract<MessageLocator, { kind: 'timeline' }>,
+    nowMs: number,
+  ): Promise<PeekedMessage | undefined> {
+    return peek.readMessage(this.context.db, queue, locator, nowMs);
+  }
+
+  deleteById(
+    queue: QueueRecord,
+    locator: Extract<MessageLocator, { kind: 'timeline' }>,
+  ): Promise<DeleteByIdOutcome> {
+    return peek.deleteMessageById(this.context.db, queue, locator);
   }
 }
