@@ -6,6 +6,7 @@ import { api } from '../api';
 import type { History } from '../api-types';
 import { usePoll } from '../use-poll';
 import { ErrorBox } from './error-box';
+import './history-chart.css';
 
 const POLL_MS = 30_000;
 
@@ -71,6 +72,7 @@ function Chart(props: { title: string; history: History; series: readonly Series
             stroke: spec.color,
             width: 2,
             spanGaps: false,
+            points: { show: false },
           })),
         ],
         axes: [axis, axis],
