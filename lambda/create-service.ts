@@ -2,9 +2,10 @@ import { setMaxListeners } from 'node:events';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AccessKeys } from './auth/access-keys.js';
 import { createAuth } from './auth/create-auth.js';
+import type { Config } from './config.js';
 import { type ConsoleHistory, createMemoryHistory, createTableHistory } from './console/console-history.js';
 import { createConsoleHandler } from './console/index.js';
-import type { Config } from './config.js';
+import { createTopics, type Topics } from './create-topics.js';
 import { combineActivity, type QueueActivity } from './engine/activity.js';
 import { systemClock } from './engine/clock.js';
 import { MoveTaskRunner } from './engine/move-task-runner.js';
@@ -41,6 +42,8 @@ export interface Service {
   readonly moveTaskRunner: MoveTaskRunner;
   /** Measures every queue's depth and oldest message, for the background job's gauges. */
   readonly gauges: QueueGauges;
+  /** SNS topics on the same endpoint (docs/design.md, "Topics"): engine, publisher and recovery of cut-off publishes. */
+  readonly topics: Topics;
   /** The web console's per-queue history: the background job records each queue's depth in it. */
   readonly consoleHistory: ConsoleHistory;
   /** The table's access keys, when `config.auth` turned authentication on. @default - auth is off */
@@ -135,6 +138,16 @@ export async function createService(config: Config, options: CreateServiceOption
     activity,
   });
   if (options.runMoveTasks ?? true) moveTaskRunner.start();
+  const topics = createTopics({
+    client,
+    tableName: config.tableName,
+    accountId: config.accountId,
+    region: config.region,
+    meter,
+    sqs: engine,
+    ...(auth ? { auth: auth.authenticator } : {}),
+  });
+  if (options.runMoveTasks ?? true) topics.recovery.start();
   const gauges = new QueueGauges({ store, clock: systemClock });
   consoleHistory.start(gauges);
   const consoleHandler = createConsoleHandler({
@@ -149,6 +162,7 @@ export async function createService(config: Config, options: CreateServiceOption
       routeRequest({
         queues: createRequestHandler(engine, { auth: auth?.authenticator }),
         console: consoleHandler,
+        topics: topics.handler,
       }),
     ),
     engine,
@@ -156,9 +170,11 @@ export async function createService(config: Config, options: CreateServiceOption
     moveTaskRunner,
     gauges,
     consoleHistory,
+    topics,
     ...(auth ? { accessKeys: auth.accessKeys } : {}),
     close: async () => {
       await moveTaskRunner.stop();
+      await topics.recovery.stop();
       await consoleHistory.stop();
       auth?.close();
       client.destroy();

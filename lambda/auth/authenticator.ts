@@ -26,7 +26,8 @@ export type Authentication = { readonly ok: true; readonly caller: Caller } | Au
 
 /** Checks a request's SigV4 signature against the service's keys. */
 export interface Authenticator {
-  authenticate(request: HttpRequest): Promise<Authentication>;
+  /** @param service the credential scope's service: `sns` for SNS requests. @default 'sqs' */
+  authenticate(request: HttpRequest, service?: string): Promise<Authentication>;
 }
 
 /** A key held in memory only: `npm start --keys <file>`. */
@@ -93,10 +94,11 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   }
 
   return {
-    async authenticate(request) {
+    async authenticate(request, service) {
       let caller: Caller | undefined;
       const check = await verifySignature(request, {
         region: options.region,
+        ...(service === undefined ? {} : { service }),
         nowMs: now(),
         lookupKey: async (accessKeyId) => {
           const key = await lookUp(accessKeyId);

@@ -111,14 +111,18 @@ export interface CheckedClaim {
   readonly signedHeaders: readonly string[];
 }
 
-/** Checks the credential scope, the date and the signed-header list before any key is looked up. */
-export function checkClaim(claim: Claim, region: string): CheckedClaim | AuthFailure {
+/** Checks the credential scope (for `service`: `sqs`, or `sns` for SNS requests), the date and the signed-header list before any key is looked up. */
+export function checkClaim(
+  claim: Claim,
+  region: string,
+  service: string = SIGNING_SERVICE,
+): CheckedClaim | AuthFailure {
   const { amzDate } = claim;
   const parts = claim.credential.split('/');
   if (parts.length !== 5 || parts.some((part) => part === '')) {
     return fail(
       'IncompleteSignature',
-      `Credential is malformed; expecting "<AccessKeyId>/YYYYMMDD/${region}/${SIGNING_SERVICE}/${TERMINATOR}".`,
+      `Credential is malformed; expecting "<AccessKeyId>/YYYYMMDD/${region}/${service}/${TERMINATOR}".`,
     );
   }
   const [accessKeyId = '', scopeDate, scopeRegion, scopeService, terminator] = parts;
@@ -130,11 +134,8 @@ export function checkClaim(claim: Claim, region: string): CheckedClaim | AuthFai
       `Credential should be scoped to a valid region, not '${scopeRegion}'.`,
     );
   }
-  if (scopeService !== SIGNING_SERVICE) {
-    return fail(
-      'SignatureDoesNotMatch',
-      `Credential should be scoped to correct service: '${SIGNING_SERVICE}'.`,
-    );
+  if (scopeService !== service) {
+    return fail('SignatureDoesNotMatch', `Credential should be scoped to correct service: '${service}'.`);
   }
   if (terminator !== TERMINATOR) {
     return fail(

@@ -32,6 +32,8 @@ export interface VerifySignatureOptions {
   readonly lookupKey: KeyLookup;
   /** The service's clock, in epoch milliseconds. */
   readonly nowMs: number;
+  /** The service the credential scope must name: `sns` for SNS requests on the same endpoint. @default 'sqs' */
+  readonly service?: string;
 }
 
 /**
@@ -59,7 +61,8 @@ export async function verifySignature(
       ? readPresignedQuery(query)
       : readAuthorizationHeader(authorization, request.headers['x-amz-date']);
   if (!claim.ok) return claim;
-  const checked = checkClaim(claim, options.region);
+  const service = options.service ?? SIGNING_SERVICE;
+  const checked = checkClaim(claim, options.region, service);
   if (!checked.ok) return checked;
 
   const key = await options.lookupKey(checked.accessKeyId);
@@ -75,6 +78,7 @@ export async function verifySignature(
     checked,
     options.region,
     key.secretAccessKey,
+    service,
   );
   if (expected === undefined || !isSameSignature(expected, claim.signature)) {
     return fail('SignatureDoesNotMatch', MISMATCH);
@@ -119,6 +123,7 @@ async function recomputeSignature(
   checked: CheckedClaim,
   region: string,
   secretAccessKey: string,
+  service: string,
 ): Promise<string | undefined> {
   const headers: Record<string, string> = {};
   for (const name of checked.signedHeaders) {
@@ -143,7 +148,7 @@ async function recomputeSignature(
     body: request.body,
   };
   const signer = new SignatureV4({
-    service: SIGNING_SERVICE,
+    service,
     region,
     credentials: { accessKeyId: checked.accessKeyId, secretAccessKey },
     sha256: NodeSha256,

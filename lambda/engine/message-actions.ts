@@ -272,7 +272,7 @@ export abstract class MessageActions {
     const stored = messages.map((message): NewMessage => {
       const deduplicationId = fifo ? deduplicationIdOf(message, queue.attributes) : undefined;
       return {
-        messageId: randomUUID(),
+        messageId: message.messageId ?? randomUUID(),
         sentMs: nowMs,
         // FIFO messages accept only DelaySeconds=0, which leaves the queue's delay in force.
         visibleAtMs: nowMs + secondsToMs(fifo ? queueDelay : (message.delaySeconds ?? queueDelay)),

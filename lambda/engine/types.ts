@@ -75,6 +75,12 @@ export interface UntagQueueInput extends QueueInput {
 
 export interface SendMessageFields {
   readonly messageBody: string;
+  /**
+   * In-process callers only (a topic's fan-out): the MessageId to store the message under, derived from the publish
+   * and the subscription, so a retried delivery can be recognised. No wire decoder sets it.
+   * @default - a new random UUID
+   */
+  readonly messageId?: string;
   /** @default - the queue's DelaySeconds */
   readonly delaySeconds?: number;
   /** @default - no attributes */

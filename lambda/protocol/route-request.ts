@@ -27,10 +27,24 @@ export function isConsoleRequest(request: HttpRequest): boolean {
   return request.path === CONSOLE_PATH || request.path.startsWith(`${CONSOLE_PATH}/`);
 }
 
+/** The SNS API version every SNS Query request names. */
+const SNS_VERSION = '2010-03-31';
+/** `Version=2010-03-31` as a form parameter, at the start or after an `&`. */
+const SNS_VERSION_PARAM = /(?:^|&)Version=2010-03-31(?:&|$)/;
+/** A SigV4 credential scope for service `sns`: `.../{date}/{region}/sns/aws4_request`, plain or URL-encoded. */
+const SNS_SCOPE = /\/sns\/aws4_request|%2Fsns%2Faws4_request/i;
+
 /**
- * Whether a request is for SNS rather than SQS. (Until topics exist, none is; issue 13 decides it from the
- * Query `Version=2010-03-31` and the SigV4 credential scope's service.)
+ * Whether a request is for SNS rather than SQS: its Query `Version` is SNS's (2010-03-31), or its SigV4 credential
+ * scope names service `sns`, or it asks for the SNS signing certificate (`/sns/...`). SQS requests name 2012-11-05,
+ * or no version at all (the JSON protocol), and sign for `sqs`.
  */
-export function isTopicsRequest(_request: HttpRequest): boolean {
-  return false;
+export function isTopicsRequest(request: HttpRequest): boolean {
+  if (request.path.startsWith('/sns/')) return true;
+  if (SNS_SCOPE.test(request.headers.authorization ?? '') || SNS_SCOPE.test(request.query ?? '')) return true;
+  if (request.headers['x-amz-target'] !== undefined) return false;
+  // Cheap test first: most requests never mention SNS's version.
+  const query = request.query ?? '';
+  if (!query.includes(SNS_VERSION) && !request.body.includes(SNS_VERSION)) return false;
+  return SNS_VERSION_PARAM.test(query) || SNS_VERSION_PARAM.test(request.body);
 }
