@@ -90,7 +90,8 @@ function prepareRecord(record: SqsFilterRecord): PreparedRecord {
   return { fields: { ...record, body: parsed }, bodyIsJson: true };
 }
 
-function parseJsonBody(body: string): unknown {
+function parseJsonBody(body: unknown): unknown {
+  if (typeof body !== 'string') return undefined;
   const start = body.trimStart()[0];
   if (start !== '{' && start !== '[') return undefined;
   try {

@@ -104,23 +104,32 @@ function parsePolicy(policyJson: string): Record<string, unknown> {
  * `$or` added together. It also refuses the shapes SNS refuses before counting.
  */
 export function countCombinations(policy: Record<string, unknown>, scope: FilterPolicyScope): number {
-  return countNode(policy, scope, 1, 1);
+  return countNode(policy, scope, { depth: 1, nesting: 1 }, 1);
+}
+
+/** `depth` weighs keys as SNS does (an `$or` adds none); `nesting` bounds the recursion, `$or` included. */
+interface Level {
+  readonly depth: number;
+  readonly nesting: number;
 }
 
 function countNode(
   node: Record<string, unknown>,
   scope: FilterPolicyScope,
-  depth: number,
+  level: Level,
   carried: number,
 ): number {
-  if (depth > MAX_PATTERN_DEPTH) fail('Filter policy is too complex');
+  const { depth, nesting } = level;
+  if (nesting > MAX_PATTERN_DEPTH) fail('Filter policy is too complex');
   let combinations = carried;
   for (const [key, value] of Object.entries(node)) {
     if (Array.isArray(value)) {
       if (value.length === 0) fail('Empty arrays are not allowed');
       if (key === '$or' && value.every(isPlainObject)) {
         let sum = 0;
-        for (const branch of value) sum += countNode(branch, scope, depth, combinations);
+        for (const branch of value) {
+          sum += countNode(branch, scope, { depth, nesting: nesting + 1 }, combinations);
+        }
         combinations = sum;
       } else {
         combinations *= value.length * depth;
@@ -132,12 +141,10 @@ function countNode(
           null,
         );
       }
-      combinations = countNode(value, scope, depth + 1, combinations);
+      combinations = countNode(value, scope, { depth: depth + 1, nesting: nesting + 1 }, combinations);
     } else {
       fail(`"${key}" must be an object or an array`);
     }
-    // Every branch multiplies, so once past the limit the answer cannot come back under it.
-    if (combinations > MAX_FILTER_POLICY_COMBINATIONS) return combinations;
   }
   return combinations;
 }
