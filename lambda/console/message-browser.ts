@@ -57,6 +57,11 @@ export class MessageBrowser {
     return this.directory.get(name);
   }
 
+  /** A queue changed through the console (purged, deleted) is read fresh by its next request. */
+  forget(queueName: string): void {
+    this.directory.forget(queueName);
+  }
+
   /** A page of messages in the order asked, filtered by body text when asked; nothing is written. */
   async peek(queueName: string, options: PeekOptions): Promise<PeekResult> {
     const queue = await this.directory.get(queueName);

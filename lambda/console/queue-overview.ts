@@ -12,8 +12,8 @@ export const COUNTS_MAX_AGE_MS = 5_000;
 export const COUNTS_BUDGET_MS = 500;
 /** Counts measured at once. */
 const CONCURRENT_COUNTS = 16;
-/** Queue records are reused this long: a list of 1,000 queues is then one read every few polls. */
-const RECORDS_MAX_AGE_MS = 2_000;
+/** Queue records are reused this long (as the engine's queue directory does): a queue made elsewhere shows within it. */
+const RECORDS_MAX_AGE_MS = 1_000;
 /** Queue records read per page. */
 const RECORDS_PAGE = 1_000;
 

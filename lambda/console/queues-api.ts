@@ -108,6 +108,7 @@ export async function createQueue(call: ConsoleCall): Promise<ConsoleAnswer> {
   const { engine, overview } = call.services;
   await engine.createQueue({ queueName: name, attributes, ...(tags ? { tags } : {}) });
   overview.forgetRecords();
+  call.services.browser.forget(name);
   return ok(
     { name, url: queueUrlsFor(call.request, engine.accountId).toUrl(name), arn: overview.arnOf(name) },
     201,
@@ -119,6 +120,7 @@ export async function deleteQueue(call: ConsoleCall, queueName: string): Promise
   requireConfirmation(call, queueName, 'delete');
   await call.services.engine.deleteQueue({ queueName });
   call.services.overview.forgetRecords();
+  call.services.browser.forget(queueName);
   return ok({ deleted: true });
 }
 
@@ -127,6 +129,7 @@ export async function purgeQueue(call: ConsoleCall, queueName: string): Promise<
   requireConfirmation(call, queueName, 'purge');
   await call.services.engine.purgeQueue({ queueName });
   call.services.overview.forgetRecords();
+  call.services.browser.forget(queueName);
   return ok({ purged: true });
 }
 
