@@ -41,7 +41,9 @@ function libraryBuild(format: 'esm' | 'cjs'): BuildOptions {
     ...(format === 'cjs'
       ? {
           define: { 'import.meta.url': '__importMetaUrl' },
-          banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+          banner: {
+            js: "'use strict';\nconst __importMetaUrl = require('node:url').pathToFileURL(__filename).href;",
+          },
         }
       : {}),
     legalComments: 'none',
