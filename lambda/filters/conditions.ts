@@ -4,8 +4,7 @@
  * operators and forms each accepts. Reasons are AWS's own texts, recorded from the services.
  */
 import { parseIpAddress } from './ip-address.js';
-import type { Leaf, Matcher, NumericRange } from './matchers.js';
-import { foldCase } from './matchers.js';
+import { foldCase, isLeaf, isPlainObject, type Matcher, type NumericRange } from './matchers.js';
 import { compileWildcard } from './wildcard.js';
 
 /** What one pattern language accepts, and how it refuses. */
@@ -18,6 +17,8 @@ export interface ConditionDialect {
   readonly anythingButOperators: ReadonlySet<string>;
   /** Whether `anything-but`'s `prefix`/`suffix`/... may list several values (EventBridge only). */
   readonly allowsAnythingButLists: boolean;
+  /** @default - `<operator> match pattern must be a string`, SNS's words for a non-string `anything-but` prefix */
+  readonly anythingButAffixReason?: string;
   /** Throws the language's error for `reason`. */
   readonly fail: (reason: string) => never;
 }
@@ -31,7 +32,7 @@ export function compileConditions(list: readonly unknown[], dialect: ConditionDi
 }
 
 function compileCondition(condition: unknown, dialect: ConditionDialect): Matcher {
-  if (isScalar(condition)) return { kind: 'equals', value: condition };
+  if (isLeaf(condition)) return { kind: 'equals', value: condition };
   if (Array.isArray(condition) || typeof condition !== 'object' || condition === null) {
     return dialect.fail('Match value must be String, number, true, false, or null');
   }
@@ -59,10 +60,6 @@ function compileCondition(condition: unknown, dialect: ConditionDialect): Matche
       return { kind: 'anything-but', excluded: compileAnythingBut(operand, dialect) };
   }
   return dialect.fail(`Unrecognized match type ${operator}`);
-}
-
-function isScalar(value: unknown): value is Leaf {
-  return value === null || ['string', 'number', 'boolean'].includes(typeof value);
 }
 
 function compileAffix(kind: 'prefix' | 'suffix', operand: unknown, dialect: ConditionDialect): Matcher {
@@ -150,10 +147,6 @@ function show(value: unknown): string {
   return typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 const ANYTHING_BUT_SHAPE = 'Value of anything-but must be an array or single string/number value.';
 
 /** The conditions an `anything-but` excludes: values, or one `prefix`/`suffix`/... operator. */
@@ -186,11 +179,7 @@ function compileExcludedOperator(operator: string, value: unknown, dialect: Cond
     case 'suffix':
       if (isPlainObject(value)) return dialect.fail(ANYTHING_BUT_SHAPE);
       if (typeof value !== 'string') {
-        return dialect.fail(
-          dialect.allowsAnythingButLists
-            ? 'prefix/suffix match pattern must be a string'
-            : `${operator} match pattern must be a string`,
-        );
+        return dialect.fail(dialect.anythingButAffixReason ?? `${operator} match pattern must be a string`);
       }
       if (value === '') return dialect.fail('Null prefix/suffix not allowed');
       return { kind: operator, value, ignoreCase: false };

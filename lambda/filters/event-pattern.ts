@@ -7,10 +7,10 @@
  */
 import type { ConditionDialect } from './conditions.js';
 import { FilterPatternError } from './errors.js';
+import { isPlainObject } from './matchers.js';
 import {
   compilePatternTree,
   flattenMessage,
-  isPlainObject,
   matchesNode,
   type PatternTree,
   type TreeDialect,
@@ -46,6 +46,7 @@ const EVENT_PATTERN_DIALECT: TreeDialect = {
   allowsIgnoreCaseAffixes: true,
   anythingButOperators: new Set(['prefix', 'suffix', 'equals-ignore-case', 'wildcard']),
   allowsAnythingButLists: true,
+  anythingButAffixReason: 'prefix/suffix match pattern must be a string',
   fail,
   tooDeepReason: 'Event pattern is nested too deeply',
 } satisfies ConditionDialect & TreeDialect;

@@ -6,12 +6,11 @@
  */
 import type { ConditionDialect } from './conditions.js';
 import { FilterPolicyError } from './errors.js';
-import type { Leaf } from './matchers.js';
+import { isLeaf, isPlainObject, type Leaf } from './matchers.js';
 import {
   compilePatternTree,
   type FlatMessage,
   flattenMessage,
-  isPlainObject,
   MAX_PATTERN_DEPTH,
   matchesNode,
   type PatternTree,
@@ -204,8 +203,5 @@ function arrayElements(stringValue: string): readonly Leaf[] {
     return [];
   }
   if (!Array.isArray(parsed)) return [];
-  return parsed.filter(
-    (element): element is Leaf =>
-      element === null || ['string', 'number', 'boolean'].includes(typeof element),
-  );
+  return parsed.filter(isLeaf);
 }

@@ -8,6 +8,18 @@ import { matchesWildcard, type WildcardPattern } from './wildcard.js';
 /** A scalar found in a message: JSON's string, number, boolean and null. */
 export type Leaf = string | number | boolean | null;
 
+/** True for JSON's scalars. */
+export function isLeaf(value: unknown): value is Leaf {
+  return (
+    value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+  );
+}
+
+/** True for a JSON object (not an array, not null). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 /** Bounds of a `numeric` condition; an absent bound is open. */
 export interface NumericRange {
   readonly lower?: { readonly value: number; readonly inclusive: boolean };

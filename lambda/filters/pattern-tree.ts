@@ -4,7 +4,7 @@
  * `{"a.b": [1]}` mean the same, in a pattern and in a message alike.
  */
 import { type ConditionDialect, compileConditions } from './conditions.js';
-import { type Leaf, type Matcher, matchesValues } from './matchers.js';
+import { isLeaf, isPlainObject, type Leaf, type Matcher, matchesValues } from './matchers.js';
 
 /** The conditions on one flattened path; any one of them may match (OR). */
 export interface FieldCondition {
@@ -83,11 +83,6 @@ function addWithPrefixes(paths: Set<string>, path: string): void {
   }
 }
 
-/** True for a JSON object (not an array, not null). */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** The scalar values of a message by flattened path; arrays give each element at the array's own path. */
 export type FlatMessage = ReadonlyMap<string, readonly Leaf[]>;
 
@@ -116,12 +111,6 @@ export function flattenMessage(
     }
   }
   return flat;
-}
-
-function isLeaf(value: unknown): value is Leaf {
-  return (
-    value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
-  );
 }
 
 /** True when the flattened message satisfies the node: cost grows with pattern size × values per path. */
