@@ -17,7 +17,7 @@ import { cp, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { type BuildOptions, build } from 'esbuild';
+import { type BuildOptions, build, type Plugin } from 'esbuild';
 import { BUNDLING, ENTRIES, type EntryName, PREBUNDLED_DIRECTORY } from '../lib/service-function.js';
 import { buildConsole } from './build-console.js';
 
@@ -26,6 +26,27 @@ export const DIST = join(ROOT, 'dist');
 
 /** Packages the app brings: bundling a copy would give the app two construct trees that do not know each other. */
 const PEER_PACKAGES = ['aws-cdk-lib', 'constructs'];
+
+/**
+ * lib/ takes a few constants (metric names) from runtime modules that also import Powertools, whose modules
+ * change `process.env` and `globalThis` when loaded. Nothing of Powertools is used at synth: marked free of side
+ * effects, it drops out of the library instead of running in the app.
+ */
+const dropUnusedPowertools: Plugin = {
+  name: 'drop-unused-powertools',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^@aws-lambda-powertools\// }, async (args) => {
+      if (args.pluginData === 'resolving') return undefined;
+      const { path, errors } = await plugin.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: 'resolving',
+      });
+      return errors.length > 0 ? { errors } : { path, sideEffects: false };
+    });
+  },
+};
 
 /** The construct library for one module kind. */
 function libraryBuild(format: 'esm' | 'cjs'): BuildOptions {
@@ -37,6 +58,7 @@ function libraryBuild(format: 'esm' | 'cjs'): BuildOptions {
     target: 'node20',
     format,
     external: PEER_PACKAGES.flatMap((name) => [name, `${name}/*`]),
+    plugins: [dropUnusedPowertools],
     // lib/ finds its bundles through import.meta.url, which CommonJS spells __filename.
     ...(format === 'cjs'
       ? {

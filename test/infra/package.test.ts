@@ -202,6 +202,19 @@ describe('the npm package', { timeout: PACKAGE_TIMEOUT_MS }, () => {
     expect(paths.filter((path) => /\.[cm]?ts$/.test(path) && !path.endsWith('.d.ts'))).toEqual([]);
   });
 
+  it('keeps the Lambda runtime out of the construct library: no SDK, no Powertools, no function entry', () => {
+    for (const library of ['index.mjs', 'index.cjs']) {
+      // esbuild heads each module's code in an unminified bundle with a comment naming its file.
+      const modules = [...readFileSync(installed('dist', library), 'utf8').matchAll(/^\/\/ (\S+)$/gm)].map(
+        (match) => match[1],
+      );
+      expect(modules).toContain('lib/queue-service.ts');
+      expect(
+        modules.filter((path) => path.startsWith('node_modules/') || path.startsWith('lambda/entries/')),
+      ).toEqual([]);
+    }
+  });
+
   it('installs with no dependencies of its own: aws-cdk-lib and constructs are the app’s', () => {
     const manifest = JSON.parse(readFileSync(installed('package.json'), 'utf8'));
     expect(manifest.dependencies).toBeUndefined();
