@@ -32,7 +32,7 @@ import {
   UsageError,
 } from './local-options.js';
 import { assertPortFree, describeListenError } from './port.js';
-import { applyQueuesConfig, readQueuesConfigFile } from './queues-config-file.js';
+import { applyQueuesConfig, applyTopicsConfig, readQueuesConfigFile } from './queues-config-file.js';
 import { StartupError } from './startup-error.js';
 
 // The SDK warns on Node 20 about SDK releases after January 2027; the versions pinned here support Node 20.
@@ -101,6 +101,8 @@ async function main(): Promise<void> {
   if (queuesConfig) {
     const report = await applyQueuesConfig(created.engine, queuesConfig);
     console.log(`${report.join('\n')}\n`);
+    const topicsReport = await applyTopicsConfig(created.topics.engine, created.engine, queuesConfig);
+    if (topicsReport.length > 0) console.log(`${topicsReport.join('\n')}\n`);
     if (stopping) return;
     if (consumerHost) {
       const started = await startConsumers(consumerHost, created.engine, queuesConfig.path, consumers);

@@ -5,7 +5,10 @@ import { applyQueues, describeOutcome, QueueApplyError } from '../lambda/queues-
 import { type ConsumerDeclaration, parseConsumers } from '../lambda/queues-config/consumers.js';
 import { parseQueuesConfig } from '../lambda/queues-config/parse.js';
 import { planQueues, type QueuePlan } from '../lambda/queues-config/plan.js';
-import { QueuesConfigError } from '../lambda/queues-config/schema.js';
+import { QueuesConfigError, queueArn } from '../lambda/queues-config/schema.js';
+import { parseTopics, type TopicDeclaration } from '../lambda/queues-config/topics.js';
+import { applyTopics, describeTopicOutcome, TopicApplyError } from '../lambda/queues-config/topics-apply.js';
+import type { TopicEngine } from '../lambda/topics/topic-engine.js';
 import { StartupError } from './startup-error.js';
 
 /** A queues config file, read and planned. */
@@ -14,6 +17,8 @@ export interface QueuesConfigFile {
   readonly plan: QueuePlan;
   /** The file's `consumers`, checked; their handler modules are loaded by bin/local-consumers.ts. */
   readonly consumers: readonly ConsumerDeclaration[];
+  /** The file's `topics` and their queue subscriptions, checked against its queues. */
+  readonly topics: readonly TopicDeclaration[];
 }
 
 /**
@@ -39,7 +44,9 @@ export async function readQueuesConfigFile(path: string): Promise<QueuesConfigFi
   try {
     const plan = planQueues(parseQueuesConfig(json));
     const consumers = parseConsumers((json as { consumers?: unknown }).consumers, DEFAULT_TIMEOUT_SECONDS);
-    return { path, plan, consumers };
+    const queues = new Map(plan.queues.map((queue) => [queue.name, { fifo: queue.fifo }]));
+    const topics = parseTopics((json as { topics?: unknown }).topics, queues);
+    return { path, plan, consumers, topics };
   } catch (error) {
     if (error instanceof QueuesConfigError) throw invalidConfig(path, error);
     throw error;
@@ -59,6 +66,28 @@ export async function applyQueuesConfig(engine: SqsEngine, file: QueuesConfigFil
     if (error instanceof QueuesConfigError) throw invalidConfig(path, error);
     if (error instanceof QueueApplyError) {
       throw new StartupError(`could not apply the queues config ${path}: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+/**
+ * Creates or updates the file's topics and subscriptions (after its queues, which they name) and returns the
+ * report: a heading and one line per topic; nothing when the file declares no topics.
+ * @throws StartupError when a topic or subscription cannot be applied, naming it and what SNS answered
+ */
+export async function applyTopicsConfig(
+  topics: TopicEngine,
+  sqs: Pick<SqsEngine, 'accountId' | 'region'>,
+  file: QueuesConfigFile,
+): Promise<string[]> {
+  if (file.topics.length === 0) return [];
+  try {
+    const outcomes = await applyTopics(topics, file.topics, (name) => queueArn(sqs, name));
+    return [`Topics from ${file.path}:`, ...outcomes.map((outcome) => `  ${describeTopicOutcome(outcome)}`)];
+  } catch (error) {
+    if (error instanceof TopicApplyError) {
+      throw new StartupError(`could not apply the queues config ${file.path}: ${error.message}`);
     }
     throw error;
   }

@@ -37,9 +37,12 @@ export function parseQueuesConfig(json: unknown): QueuesConfig {
   }
   const issues: QueuesConfigIssue[] = [];
   for (const key of Object.keys(json)) {
-    // `consumers` is checked by consumers.ts, against the queues this function returns.
-    if (key !== 'queues' && key !== 'consumers')
-      issues.push({ field: key, problem: 'is not a queues config field; allowed: queues, consumers' });
+    // `consumers` and `topics` are checked by consumers.ts and topics.ts, against the queues this returns.
+    if (key !== 'queues' && key !== 'consumers' && key !== 'topics')
+      issues.push({
+        field: key,
+        problem: 'is not a queues config field; allowed: queues, consumers, topics',
+      });
   }
   const entries = json.queues;
   if (!Array.isArray(entries)) {
