@@ -4,6 +4,7 @@ import {
   FilterPolicyError,
   type FilterPolicyScope,
   MAX_FILTER_POLICY_BYTES,
+  matchesFilterPolicy,
   parseFilterPolicyScope,
 } from '../../lambda/filters/index.js';
 
@@ -232,6 +233,22 @@ describe('compileFilterPolicy limits', () => {
     expect(accepts({ key: [{ 'anything-but': ['test', 'test2'] }] })).toBe(true);
     expect(accepts({ key: [{ 'anything-but': 'test' }] })).toBe(true);
     expect(accepts({ key: [{ 'anything-but': [100, 200] }] })).toBe(true);
+  });
+
+  it('accepts numbers beyond ±10^9 and past five decimals, as AWS was observed to, and compares them by value', () => {
+    const policy = compileFilterPolicy(
+      '{"n": [{"numeric": [">", 1000000000.000001]}], "m": [5e12]}',
+      'MessageAttributes',
+    );
+    const message = (n: string) => ({
+      messageAttributes: {
+        n: { dataType: 'Number', stringValue: n },
+        m: { dataType: 'Number', stringValue: '5000000000000' },
+      },
+    });
+
+    expect(matchesFilterPolicy(policy, message('1000000000.00001'))).toBe(true);
+    expect(matchesFilterPolicy(policy, message('1000000000'))).toBe(false);
   });
 
   it('accepts numbers, booleans and null as exact values', () => {
