@@ -9,7 +9,8 @@ import { ErrorBox } from './error-box';
 import { MoveProgress } from './move-progress';
 import './queue-list.css';
 
-const PAGE_SIZE = 1000;
+/** Queues a page: a hundred draw at once on a slow laptop; a thousand (the API's most) on request. */
+const PAGE_SIZES = [100, 250, 1000] as const;
 const POLL_MS = 5000;
 
 /** Every queue with its depth, age, dead-letter relations and redrive; filter by name, sort by backlog. */
@@ -21,6 +22,10 @@ export function QueueList(props: { session: Session }): JSX.Element {
   const [sort, setSort] = useState<'name' | 'backlog'>(() =>
     new URLSearchParams(location.search).get('sort') === 'backlog' ? 'backlog' : 'name',
   );
+  const [pageSize, setPageSize] = useState<number>(() => {
+    const asked = Number(new URLSearchParams(location.search).get('limit'));
+    return PAGE_SIZES.find((size) => size === asked) ?? PAGE_SIZES[0];
+  });
   const [cursors, setCursors] = useState<string[]>([]);
   const cursor = cursors.at(-1);
 
@@ -36,13 +41,14 @@ export function QueueList(props: { session: Session }): JSX.Element {
     const search = new URLSearchParams();
     if (filter !== '') search.set('filter', filter);
     if (sort !== 'name') search.set('sort', sort);
+    if (pageSize !== PAGE_SIZES[0]) search.set('limit', String(pageSize));
     const query = search.toString();
     history.replaceState(null, '', query === '' ? location.pathname : `${location.pathname}?${query}`);
-  }, [filter, sort]);
+  }, [filter, sort, pageSize]);
 
   const list = usePoll(
-    () => api.listQueues({ filter, sort, limit: PAGE_SIZE, ...(cursor === undefined ? {} : { cursor }) }),
-    JSON.stringify([filter, sort, cursor]),
+    () => api.listQueues({ filter, sort, limit: pageSize, ...(cursor === undefined ? {} : { cursor }) }),
+    JSON.stringify([filter, sort, pageSize, cursor]),
     POLL_MS,
   );
 
@@ -81,10 +87,27 @@ export function QueueList(props: { session: Session }): JSX.Element {
             <option value="backlog">Backlog (largest first)</option>
           </select>
         </div>
+        <div>
+          <label for="queue-page-size">Per page</label>
+          <select
+            id="queue-page-size"
+            value={String(pageSize)}
+            onChange={(e) => {
+              setPageSize(Number(e.currentTarget.value));
+              setCursors([]);
+            }}
+          >
+            {PAGE_SIZES.map((size) => (
+              <option key={size} value={String(size)}>
+                {formatCount(size)}
+              </option>
+            ))}
+          </select>
+        </div>
         <p class="muted list-total" aria-live="polite">
           {list.data === undefined
             ? 'Loading…'
-            : `${formatCount(list.data.total)} queue${list.data.total === 1 ? '' : 's'}${filter === '' ? '' : ` matching “${filter}”`} · refreshed every ${POLL_MS / 1000} s`}
+            : `${describeRange(cursors.length * pageSize, list.data.queues.length, list.data.total)}${filter === '' ? '' : ` matching “${filter}”`} · refreshed every ${POLL_MS / 1000} s`}
         </p>
       </div>
       <ErrorBox error={list.error} />
@@ -115,6 +138,15 @@ export function QueueList(props: { session: Session }): JSX.Element {
 function QueueTable(props: { queues: readonly QueueSummary[] }): JSX.Element {
   return (
     <table class="queues" aria-label="Queues">
+      <colgroup>
+        <col class="name" />
+        <col class="type" />
+        <col class="count" />
+        <col class="count" />
+        <col class="count" />
+        <col class="count" />
+        <col class="relations" />
+      </colgroup>
       <thead>
         <tr>
           <th scope="col">Name</th>
@@ -190,4 +222,11 @@ function QueueRow(props: { queue: QueueSummary }): JSX.Element {
       </td>
     </tr>
   );
+}
+
+/** "3 queues", or "101–200 of 1,000 queues" when the list has more than one page. */
+function describeRange(offset: number, shown: number, total: number): string {
+  const noun = total === 1 ? 'queue' : 'queues';
+  if (offset === 0 && shown >= total) return `${formatCount(total)} ${noun}`;
+  return `${formatCount(offset + 1)}–${formatCount(offset + shown)} of ${formatCount(total)} ${noun}`;
 }
