@@ -11,6 +11,7 @@ import { Provider } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { ENCRYPTION_PURPOSE } from '../lambda/auth/secret-cipher.js';
 import { DEFAULT_METRICS_NAMESPACE } from '../lambda/observability/queue-metrics.js';
+import { ConsumerDispatch } from './consumer-dispatch.js';
 import type { IQueueService } from './queue.js';
 import { QueueTable, type QueueTableProps } from './queue-table.js';
 import { createHttpApi, type QueueServiceDomainProps } from './service-api.js';
@@ -91,6 +92,8 @@ export class QueueService extends Construct implements IQueueService {
   readonly requestFunction: ServiceFunction;
   readonly backgroundFunction: ServiceFunction;
   readonly queueResourceFunction: ServiceFunction;
+  /** The dispatcher that runs the queues' Lambda consumers (`QueueEventSource`). */
+  readonly consumerDispatch: ConsumerDispatch;
   /** The custom domain, when the props name one. */
   readonly domainName?: HttpDomainName;
   readonly monitoring: ServiceMonitoring;
@@ -161,7 +164,19 @@ export class QueueService extends Construct implements IQueueService {
       environment,
     });
 
-    for (const each of [this.requestFunction, this.backgroundFunction, this.queueResourceFunction]) {
+    this.consumerDispatch = new ConsumerDispatch(this, 'Consumers', {
+      environment,
+      ...functionDefaults,
+      kickers: [this.requestFunction, this.backgroundFunction],
+      alarmActions: props.alarmActions ?? [],
+    });
+
+    for (const each of [
+      this.requestFunction,
+      this.backgroundFunction,
+      this.queueResourceFunction,
+      this.consumerDispatch.dispatcher,
+    ]) {
       this.grantTableAccess(each);
     }
     this.requestFunction.role.addToPrincipalPolicy(

@@ -129,8 +129,9 @@ export interface QueueReferenceProps {
  */
 export class Queue extends Construct implements IServiceQueue {
   /** A queue named by its service and name, e.g. a dead-letter source declared after its target. */
-  static fromQueueName(props: QueueReferenceProps): IServiceQueue {
+  static fromQueueName(props: QueueReferenceProps): IServiceQueue & { readonly service: IQueueService } {
     return {
+      service: props.service,
       queueName: props.queueName,
       queueArn: arnOf(props.service, props.queueName),
       fifo: props.queueName.endsWith(FIFO_SUFFIX),

@@ -18,6 +18,7 @@ export const ENTRIES = {
   request: 'lambda/entries/lambda.ts',
   background: 'lambda/entries/background.ts',
   queueResource: 'lambda/entries/queue-resource.ts',
+  dispatcher: 'lambda/entries/dispatcher.ts',
 } as const;
 
 /** Which of {@link ENTRIES} a function runs. */
@@ -114,8 +115,16 @@ export class ServiceFunction extends Construct {
 
 /** The entry's bundle made by `npm pack`, when this module runs from the package; undefined in this repository. */
 function prebundledCode(entry: EntryName): Code | undefined {
-  const directory = fileURLToPath(new URL(`./${PREBUNDLED_DIRECTORY}/${entry}/`, import.meta.url));
-  return existsSync(`${directory}index.mjs`) ? Code.fromAsset(directory) : undefined;
+  const bundles = fileURLToPath(new URL(`./${PREBUNDLED_DIRECTORY}/`, import.meta.url));
+  if (!existsSync(bundles)) return undefined;
+  const directory = `${bundles}${entry}/`;
+  if (!existsSync(`${directory}index.mjs`)) {
+    // The package has no sources to bundle from: this is a package built without one of its entries.
+    throw new Error(
+      `dynamo-sqs: the package holds no bundle for its ${entry} function (${directory}index.mjs)`,
+    );
+  }
+  return Code.fromAsset(directory);
 }
 
 /** The entry bundled at synth by NodejsFunction, from this repository's sources and lock file. */
