@@ -101,6 +101,8 @@ export function createBackgroundHandler(options: BackgroundHandlerOptions = {}):
     const { service, metrics, consumerKicks } = await runtime();
     const kicks = consumerKicks?.();
     const before = service.meter.snapshot();
+    // Each queue's depth also goes to the console's history (one small write per queue and minute).
+    const depthWrites: Promise<void>[] = [];
     // Both run at once: a long move task must not hold the gauges back, nor many queues a move task.
     const [moves, gauges] = await Promise.allSettled([
       service.moveTaskRunner.runOnce(untilMs),
@@ -110,10 +112,21 @@ export function createBackgroundHandler(options: BackgroundHandlerOptions = {}):
         onGauge: (gauge) => {
           metrics.publishGauge(gauge);
           kicks?.onGauge(gauge);
+          depthWrites.push(service.consoleHistory.recordDepth(gauge));
         },
       }),
     ]);
     await kicks?.settle();
+    const depthFailures = (await Promise.allSettled(depthWrites)).filter(
+      (write) => write.status === 'rejected',
+    );
+    if (depthFailures.length > 0) {
+      // A missing minute in the console's chart, not a failed run: the gauges themselves were published.
+      logger.warn('background run: console history writes failed', {
+        failed: depthFailures.length,
+        error: depthFailures[0]?.reason,
+      });
+    }
     const after = service.meter.snapshot();
     const pass = gauges.status === 'fulfilled' ? gauges.value : undefined;
     if (pass) resumeAfter = pass.complete ? undefined : pass.stoppedAfter;
