@@ -12,8 +12,10 @@ import { applyQueues, QueueApplyError } from '../queues-config/apply.js';
 import { declaredAttributes } from '../queues-config/diff.js';
 import { parseQueueDeclaration } from '../queues-config/parse.js';
 import { type QueueDeclaration, QueuesConfigError, queueArn } from '../queues-config/schema.js';
+import { SUBSCRIPTION_RESOURCE_TYPE, TOPIC_RESOURCE_TYPE } from '../queues-config/topics.js';
 import { handleConsumerResourceEvent } from './consumer-resource.js';
 import { perContainer } from './per-container.js';
+import { handleTopicResourceEvent, type TopicResourceResponse } from './topic-resource.js';
 
 /** What CloudFormation gets back: the queue's name is its physical id. */
 export interface QueueResourceResponse {
@@ -22,7 +24,9 @@ export interface QueueResourceResponse {
 }
 
 /** The Provider framework's onEvent handler; it throws to fail the event, with a message CloudFormation shows. */
-export type QueueResourceHandler = (event: CdkCustomResourceEvent) => Promise<QueueResourceResponse>;
+export type QueueResourceHandler = (
+  event: CdkCustomResourceEvent,
+) => Promise<QueueResourceResponse | TopicResourceResponse>;
 
 export interface QueueResourceHandlerOptions {
   /**
@@ -64,7 +68,10 @@ export function createQueueResourceHandler(options: QueueResourceHandlerOptions 
       const response =
         event.ResourceType === CONSUMER_RESOURCE_TYPE
           ? await handleConsumerResourceEvent(event, { engine, consumers })
-          : await handleEvent(event, engine);
+          : event.ResourceType === TOPIC_RESOURCE_TYPE || event.ResourceType === SUBSCRIPTION_RESOURCE_TYPE
+            ? // A CDK Topic and its QueueSubscriptions come through the same provider (topic-resource.ts).
+              await handleTopicResourceEvent(event, { topics: async () => (await service()).topics.engine })
+            : await handleEvent(event, engine);
       logger.info('queue resource', { ...log, queueName: response.PhysicalResourceId });
       return response;
     } catch (error) {
