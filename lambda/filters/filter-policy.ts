@@ -53,7 +53,9 @@ const fail = (reason: string): never => {
 const FILTER_POLICY_DIALECT: TreeDialect = {
   allowsWildcard: false,
   allowsIgnoreCaseAffixes: false,
-  anythingButOperators: new Set(['prefix']),
+  // The suffix form is what the service's users ask for and what AWS's matcher (event-ruler) supports; an SNS
+  // answer recorded in May 2024 refused it, so a policy using it may be refused by an older AWS region.
+  anythingButOperators: new Set(['prefix', 'suffix']),
   allowsAnythingButLists: false,
   fail,
   tooDeepReason: 'Filter policy is too complex',

@@ -93,6 +93,8 @@ describe('SNS filter policy on message attributes', () => {
     [{ 'anything-but': { prefix: 'order-' } }, 'data-entry', true],
     [{ 'anything-but': { prefix: 'order-' } }, 'order_number', true],
     [{ 'anything-but': { prefix: 'order-' } }, 'order-cancelled', false],
+    [{ 'anything-but': { suffix: '-test' } }, 'order-live', true],
+    [{ 'anything-but': { suffix: '-test' } }, 'order-test', false],
     [{ cidr: '10.0.0.0/24' }, '10.0.0.0', true],
     [{ cidr: '10.0.0.0/24' }, '10.0.0.255', true],
     [{ cidr: '10.0.0.0/24' }, '10.1.1.0', false],

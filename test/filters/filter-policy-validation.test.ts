@@ -90,11 +90,6 @@ const REFUSED: readonly (readonly [string, unknown, string])[] = [
     'Unsupported anything-but pattern: wrong-operator',
   ],
   [
-    'anything-but a suffix',
-    { key: [{ 'anything-but': { suffix: 'test' } }] },
-    'Unsupported anything-but pattern: suffix',
-  ],
-  [
     'anything-but exists',
     { key: [{ 'anything-but': { exists: false } }] },
     'Unsupported anything-but pattern: exists',
