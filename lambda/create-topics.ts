@@ -70,6 +70,8 @@ export function createTopics(options: CreateTopicsOptions): Topics {
     publisher,
     clock: systemClock,
     onError: (error) => console.error('topic recovery:', error),
+    onFinished: (count) =>
+      console.log(`topic recovery: delivered ${count} publishes whose fan-out was cut off`),
   });
   const handler = createTopicsHandler({
     topics: engine,

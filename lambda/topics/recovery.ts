@@ -14,6 +14,8 @@ export interface TopicRecoveryOptions {
   readonly clock: Clock;
   /** @default console.error */
   readonly onError?: (error: unknown) => void;
+  /** Told how many cut-off publishes a pass finished, when it finished any. @default - nothing is told */
+  readonly onFinished?: (count: number) => void;
 }
 
 /**
@@ -31,6 +33,10 @@ export class TopicRecovery {
     if (this.timer !== undefined) return;
     this.timer = setInterval(() => {
       this.running ??= this.runOnce()
+        .then((finished) => {
+          if (finished > 0) this.options.onFinished?.(finished);
+          return finished;
+        })
         .catch((error: unknown) => {
           (this.options.onError ?? console.error)(error);
           return 0;
