@@ -212,6 +212,7 @@ function printBanner(
       `SQS endpoint: ${url}${wildcard ? ` (listening on ${running.url})` : ''}`,
       `Storage:      ${storage}, table '${config.tableName}'`,
       `Queue URLs:   ${url}/${config.accountId}/<queue name>  (region ${config.region})`,
+      `Console:      ${url}/console`,
       ...authLines(options, config, authNotes),
       '',
       `  aws --endpoint-url ${url} sqs create-queue --queue-name demo`,
