@@ -22,6 +22,7 @@ import { DynamoStore } from './storage/dynamo/dynamo-store.js';
 import { HistoryItems } from './storage/dynamo/history-items.js';
 import { ensureTable } from './storage/dynamo/table.js';
 import { withStorageDeadline } from './storage/request-deadline.js';
+import type { TopicActivity } from './topics/fan-out.js';
 
 /** A batch receive claims, reads and deletes wake pointers for up to 10 messages at once, in every shard it reads. */
 const MAX_STORAGE_CALLS_IN_FLIGHT = 100;
@@ -71,6 +72,11 @@ export interface CreateServiceOptions {
    * listeners such as local consumers (`combineActivity` reports to several). @default - nothing is told
    */
   readonly metrics?: QueueActivity;
+  /**
+   * Told what each publish did to which topic (published, delivered, filtered out, failed): the Lambda entry's
+   * per-topic metrics. @default - nothing is told
+   */
+  readonly topicActivity?: TopicActivity;
   /**
    * Where the console's history lives: `memory`, kept and sampled each minute by this process; `table`, in the
    * table, where request functions add their counts and the background job the depth.
@@ -146,6 +152,7 @@ export async function createService(config: Config, options: CreateServiceOption
     meter,
     sqs: engine,
     ...(auth ? { auth: auth.authenticator } : {}),
+    ...(options.topicActivity ? { activity: options.topicActivity } : {}),
   });
   if (options.runMoveTasks ?? true) topics.recovery.start();
   const gauges = new QueueGauges({ store, clock: systemClock });

@@ -7,6 +7,7 @@ import type { DispatcherKicks } from '../dispatch/dispatcher-kicks.js';
 import { combineActivity, type QueueActivity } from '../engine/activity.js';
 import { QueueMetrics } from '../observability/queue-metrics.js';
 import { logRequest } from '../observability/request-log.js';
+import { TopicMetrics } from '../observability/topic-metrics.js';
 import { decodeRequestBody } from '../protocol/body.js';
 import type { HttpRequest } from '../protocol/http.js';
 import { perContainer, queueMetricsFor } from './per-container.js';
@@ -52,11 +53,18 @@ export interface LambdaHandlerOptions {
    * @default - a QueueMetrics in the configured namespace (`POWERTOOLS_METRICS_NAMESPACE`, else `DynamoSQS`)
    */
   readonly metrics?: QueueMetrics;
+  /**
+   * Adds up the topics' activity (published, delivered, filtered out, failed); flushed like `metrics`. A
+   * `createService` given here reports to it by passing it as `topicActivity`.
+   * @default - a TopicMetrics in the configured namespace
+   */
+  readonly topicMetrics?: TopicMetrics;
 }
 
 interface Runtime {
   readonly service: Service;
   readonly metrics: QueueMetrics;
+  readonly topicMetrics: TopicMetrics;
   /** Kicks of the consumers' dispatcher after sends, when the stack configured one. */
   readonly kicks?: DispatcherKicks;
 }
@@ -78,17 +86,27 @@ export function createLambdaHandler(options: LambdaHandlerOptions = {}): LambdaH
     if (options.createService) {
       const metrics = options.metrics ?? new QueueMetrics();
       const activity = kicks ? combineActivity(metrics, kicks) : metrics;
-      return { service: await options.createService(activity), metrics, ...(kicks ? { kicks } : {}) };
+      const topicMetrics = options.topicMetrics ?? new TopicMetrics();
+      return {
+        service: await options.createService(activity),
+        metrics,
+        topicMetrics,
+        ...(kicks ? { kicks } : {}),
+      };
     }
     const metrics = options.metrics ?? queueMetricsFor(config);
+    const topicMetrics =
+      options.topicMetrics ??
+      new TopicMetrics(config.metricsNamespace ? { namespace: config.metricsNamespace } : {});
     // requireAuth: without a key cipher in its environment the function fails closed instead of serving anyone.
     const service = await createService(config, {
       ensureTable: false,
       runMoveTasks: false,
       requireAuth: true,
       metrics: kicks ? combineActivity(metrics, kicks) : metrics,
+      topicActivity: topicMetrics,
     });
-    return { service, metrics, ...(kicks ? { kicks } : {}) };
+    return { service, metrics, topicMetrics, ...(kicks ? { kicks } : {}) };
   };
   let lambdaRequestId: string | undefined;
   const runtime = perContainer(start, (error) =>
@@ -97,7 +115,7 @@ export function createLambdaHandler(options: LambdaHandlerOptions = {}): LambdaH
   return async (event, context) => {
     const startedMs = Date.now();
     lambdaRequestId = context.awsRequestId;
-    const { service, metrics, kicks } = await runtime();
+    const { service, metrics, topicMetrics, kicks } = await runtime();
     const deadline = new AbortController();
     const timer = setTimeout(
       () => deadline.abort(),
@@ -119,6 +137,7 @@ export function createLambdaHandler(options: LambdaHandlerOptions = {}): LambdaH
     } finally {
       clearTimeout(timer);
       if (metrics.hasPending()) metrics.flush();
+      if (topicMetrics.hasPending()) topicMetrics.flush();
       // Before returning: Lambda freezes the container once the handler's promise settles.
       await kicks?.settle();
     }
