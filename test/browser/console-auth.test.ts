@@ -68,6 +68,11 @@ describe('signing in', () => {
     await page.locator('#send-body').fill('sent by a signed page');
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     await textOf(page.locator('p.notice'), (t) => t.startsWith('Sent message'));
+    // A signed query string with a space, a '+', a '/' and a non-ASCII letter, as a body search sends it.
+    await page.locator('#message-search').fill('signed page + é/');
+    await textOf(page.locator('section.messages'), (t) => t.includes('No message body contains that text'));
+    await page.locator('#message-search').fill('signed page');
+    await textOf(page.locator('ol.message-list'), (t) => t.includes('sent by a signed page'));
     const stored = JSON.parse(await page.evaluate<string>('JSON.stringify(sessionStorage)')) as Record<
       string,
       string

@@ -121,6 +121,22 @@ describe('the queue page', () => {
     expect(received.map((m) => m.attributes.ApproximateReceiveCount)).toEqual(['1', '1']);
   });
 
+  it('cuts a long body short and shows all of it on request', async () => {
+    const queue = await service.createQueue('long');
+    const body = `${'0123456789'.repeat(2_000)}THE END`;
+    await queue.send(body);
+    const { page } = await newPage();
+    await openConsole(page, service.url, queuePath(queue.name));
+
+    const shown = page.locator('li.message pre.message-body');
+    const cut = await textOf(shown, (t) => t.endsWith('…'));
+    await page.getByRole('button', { name: /^Show all/ }).click();
+    const whole = await textOf(shown, (t) => t.endsWith('THE END'));
+
+    expect(cut.length).toBeLessThan(body.length);
+    expect(whole).toBe(body);
+  });
+
   it('sends a message from the page, with attributes and FIFO ids, that an SDK receives', async () => {
     const queue = await service.createQueue('send', { FifoQueue: 'true' });
     const { page } = await newPage();
