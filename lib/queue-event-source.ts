@@ -13,9 +13,9 @@ import { type ConsumerSettingsInput, validateConsumerSettings } from '../lambda/
 import {
   CONSUMER_RESOURCE_TYPE,
   type ConsumerDeclaration,
+  DISPATCH_MARGIN_MS,
   visibilityTimeoutProblem,
 } from '../lambda/dispatch/consumer-declaration.js';
-import { DISPATCH_MARGIN_MS } from '../lambda/entries/dispatcher.js';
 import { FilterPatternError, LAMBDA_INVALID_FILTER_MESSAGE } from '../lambda/filters/errors.js';
 import { compileEventPattern } from '../lambda/filters/event-pattern.js';
 import { CONSUMER_METRIC, FUNCTION_NAME_DIMENSION } from '../lambda/observability/consumer-metrics.js';

@@ -6,6 +6,13 @@ import { compileEventPattern } from '../filters/event-pattern.js';
 export const CONSUMER_RESOURCE_TYPE = 'Custom::SqsConsumer';
 
 /**
+ * How long before the dispatcher's timeout it starts no batch whose function timeout would not fit: enough to
+ * delete the last batch's records and write its slot's release. Here, not in the dispatcher's entry, so that
+ * `QueueEventSource` can check function timeouts against it without loading the entry into a CDK app.
+ */
+export const DISPATCH_MARGIN_MS = 10_000;
+
+/**
  * A consumer as `QueueEventSource` declares it to its custom resource (`ResourceProperties.Consumer`, JSON):
  * Lambda's event source mapping settings, with the function and, when the stack knows it, its timeout.
  */

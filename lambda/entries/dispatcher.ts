@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { type Config, readConfig } from '../config.js';
 import { createService, type Service } from '../create-service.js';
+import { DISPATCH_MARGIN_MS } from '../dispatch/consumer-declaration.js';
 import { isDispatchKick } from '../dispatch/consumer-registration.js';
 import { ConsumerRegistry } from '../dispatch/consumer-registry.js';
 import { createDispatchClients, type DispatchClients } from '../dispatch/dispatch-clients.js';
@@ -11,12 +12,6 @@ import { ConsumerMetrics, functionNameOfArn } from '../observability/consumer-me
 import type { QueueMetrics } from '../observability/queue-metrics.js';
 import { DynamoConcurrencySlots } from '../storage/dynamo/consumer-slots.js';
 import { perContainer, queueMetricsFor } from './per-container.js';
-
-/**
- * How long before the function's timeout the dispatcher starts no batch whose function timeout would not fit:
- * enough to delete the last batch's records and write its slot's release.
- */
-export const DISPATCH_MARGIN_MS = 10_000;
 
 /** A slot's lease outlives its dispatcher's deadline by this much: by then Lambda has stopped it for sure. */
 const LEASE_MARGIN_MS = 5_000;
