@@ -16,6 +16,12 @@ export {
   type RedriveAllowPolicy,
   RedrivePermission,
 } from './queue.js';
+export {
+  type ConsumerErrorsAlarmProps,
+  type IConsumableQueue,
+  QueueEventSource,
+  type QueueEventSourceProps,
+} from './queue-event-source.js';
 export { QueueService, type QueueServiceDomainProps, type QueueServiceProps } from './queue-service.js';
 export { QueueServiceStack, type QueueServiceStackProps } from './queue-service-stack.js';
 export type { QueueTableProps } from './queue-table.js';

@@ -18,11 +18,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueueServiceStack } from '../../lib/index.js';
 import { ENTRIES, PREBUNDLED_DIRECTORY } from '../../lib/service-function.js';
-import {
-  BUNDLED_FUNCTIONS,
-  type CloudFormationTemplate,
-  functionAssetDirectory,
-} from '../helpers/bundled-app.js';
+import type { CloudFormationTemplate } from '../helpers/bundled-app.js';
 import { appWithoutBundling } from './synth.js';
 
 /**
@@ -42,20 +38,31 @@ const PACKAGE_TIMEOUT_MS = 300_000;
 /** The packages the app has of its own before it installs ours. */
 const APP_PACKAGES = ['aws-cdk-lib', 'constructs', '@types/node'];
 
-/** bin/app.ts of the app, CommonJS as `cdk init` makes it: a queue, its dead-letter queue, and the service. */
+/**
+ * bin/app.ts of the app, CommonJS as `cdk init` makes it: the service, a queue with its dead-letter queue, and a
+ * function that consumes the queue.
+ */
 const COMMONJS_APP = `import { App, Duration, Stack } from 'aws-cdk-lib';
-import { type IQueueService, Queue, QueueService } from 'dynamo-sqs';
+import { Code, Function, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Queue, QueueEventSource, QueueService } from 'dynamo-sqs';
 
 const app = new App();
 const stack = new Stack(app, 'Orders');
-const service: IQueueService = new QueueService(stack, 'Queues');
+const service = new QueueService(stack, 'Queues');
 const deadLetters = new Queue(stack, 'OrdersDeadLetters', { service, queueName: 'orders-dlq' });
-new Queue(stack, 'OrdersQueue', {
+const orders = new Queue(stack, 'OrdersQueue', {
   service,
   queueName: 'orders',
   visibilityTimeout: Duration.seconds(60),
   deadLetterQueue: { queue: deadLetters, maxReceiveCount: 3 },
 });
+const worker = new Function(stack, 'OrdersWorker', {
+  runtime: Runtime.NODEJS_22_X,
+  handler: 'index.handler',
+  code: Code.fromInline('exports.handler = async () => ({ batchItemFailures: [] });'),
+  timeout: Duration.seconds(30),
+});
+worker.addEventSource(new QueueEventSource(orders, { batchSize: 10, reportBatchItemFailures: true }));
 `;
 
 /** The same package from an ES module: the stack this repository deploys. */
@@ -206,7 +213,7 @@ describe('the npm package', { timeout: PACKAGE_TIMEOUT_MS }, () => {
     for (const library of ['index.mjs', 'index.cjs']) {
       // esbuild heads each module's code in an unminified bundle with a comment naming its file.
       const modules = [...readFileSync(installed('dist', library), 'utf8').matchAll(/^\/\/ (\S+)$/gm)].map(
-        (match) => match[1],
+        (match) => match[1] ?? '',
       );
       expect(modules).toContain('lib/queue-service.ts');
       expect(
@@ -223,7 +230,7 @@ describe('the npm package', { timeout: PACKAGE_TIMEOUT_MS }, () => {
     expect(existsSync(join(appDir, 'node_modules/esbuild'))).toBe(false);
   });
 
-  it('synthesizes a service, a queue and its dead-letter queue from a CommonJS app', () => {
+  it('synthesizes a service, a queue with its dead-letter queue, and a consumer from a CommonJS app', () => {
     const template = templateOf(commonJsOut, 'Orders');
     const types = Object.values(template.Resources).map((resource) => resource.Type);
     expect(types).toContain('AWS::DynamoDB::GlobalTable');
@@ -238,20 +245,35 @@ describe('the npm package', { timeout: PACKAGE_TIMEOUT_MS }, () => {
       attributes: { VisibilityTimeout: '60' },
       deadLetterQueue: { name: 'orders-dlq', maxReceiveCount: 3 },
     });
+    const consumers = Object.values(template.Resources)
+      .filter((resource) => resource.Type === 'Custom::SqsConsumer')
+      .map((resource) => resource.Properties?.Consumer);
+    expect(consumers).toHaveLength(1);
+    // The declaration names the function by a reference CloudFormation resolves: a JSON string with tokens.
+    const consumer = JSON.stringify(consumers[0]);
+    expect(consumer).toContain('\\"queueName\\":\\"orders\\"');
+    expect(consumer).toContain('\\"batchSize\\":10');
+    expect(consumer).toContain('\\"reportBatchItemFailures\\":true');
+    expect(consumer).toContain('OrdersWorker');
   });
 
   it('gives every service function its pre-bundled code, from CommonJS and from ESM', () => {
-    const prebundled = (entry: string) => installed('dist', PREBUNDLED_DIRECTORY, entry, 'index.mjs');
+    const prebundled = Object.keys(ENTRIES).map((entry) =>
+      sha256(installed('dist', PREBUNDLED_DIRECTORY, entry, 'index.mjs')),
+    );
     for (const [outdir, stackName] of [
       [commonJsOut, 'Orders'],
       [esmOut, 'QueueService'],
     ] as const) {
-      const template = templateOf(outdir, stackName);
-      for (const fn of BUNDLED_FUNCTIONS) {
-        const asset = functionAssetDirectory(template, outdir, fn);
-        expect(readdirSync(asset).sort()).toEqual(['index.mjs', 'index.mjs.map']);
-        expect(sha256(join(asset, 'index.mjs'))).toBe(sha256(prebundled(fn)));
-      }
+      // Every function with a bundle staged as its asset: the service's (the app's own is inline).
+      const staged = Object.values(templateOf(outdir, stackName).Resources)
+        .filter((resource) => resource.Type === 'AWS::Lambda::Function')
+        .map((resource) => (resource.Properties?.Code as { S3Key?: unknown } | undefined)?.S3Key)
+        .filter((key) => typeof key === 'string')
+        .map((key) => join(outdir, `asset.${key.replace(/\.zip$/, '')}`))
+        .filter((asset) => existsSync(join(asset, 'index.mjs')));
+      for (const asset of staged) expect(readdirSync(asset).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+      expect(staged.map((asset) => sha256(join(asset, 'index.mjs'))).sort()).toEqual([...prebundled].sort());
       // Nothing was bundled at synth.
       expect(readdirSync(outdir).filter((name) => name.startsWith('bundling-temp'))).toEqual([]);
     }
