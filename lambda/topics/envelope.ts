@@ -22,6 +22,11 @@ export interface EnvelopeContext {
   /** The topic's SignatureVersion. */
   readonly signatureVersion: '1' | '2';
   readonly signing: SigningMaterial;
+  /**
+   * Signatures already made, by canonical string: the signature covers nothing about the subscription, so one
+   * publish's deliveries share it. @default - every envelope is signed anew
+   */
+  readonly signatures?: Map<string, string>;
 }
 
 /** The path the signing certificate is served at, under the service's endpoint. */
@@ -91,9 +96,14 @@ function envelope(
       TopicArn: topicArn,
       Type: 'Notification',
     });
+    let signature = context.signatures?.get(canonical);
+    if (signature === undefined) {
+      signature = signCanonical(canonical, context.signatureVersion, context.signing.privateKeyPem);
+      context.signatures?.set(canonical, signature);
+    }
     fields.push(
       ['SignatureVersion', context.signatureVersion],
-      ['Signature', signCanonical(canonical, context.signatureVersion, context.signing.privateKeyPem)],
+      ['Signature', signature],
       ['SigningCertURL', `${notification.serviceUrl}${signingCertPath(context.signing)}`],
     );
   }

@@ -235,6 +235,7 @@ export class Publisher {
       fifoTopic: topic ? isFifoTopic(topic) : record.topicName.endsWith('.fifo'),
       signatureVersion: topic?.attributes.SignatureVersion === '2' ? '2' : '1',
       signing: await this.options.signing.load(),
+      signatures: new Map(),
     };
   }
 
