@@ -9,8 +9,10 @@
  * - `lambda-assets/<entry>/`: each Lambda entry bundled as `cdk synth` bundles it here (lib/service-function.ts's
  *   BUNDLING), so an app that installs the package needs neither esbuild nor this repository at synth.
  *
- * `--if-missing` builds only when `dist/` has no build yet: `prepare` also runs on every `npm ci` here, where the
- * package is not needed (`npm pack` always builds afresh).
+ * `--prepare` is for npm's `prepare`, which runs on `npm install` and `npm ci` in this repository as well as in
+ * the clone npm makes to install the package from git. Only that clone needs the package (`npm pack` builds it
+ * afresh through `prepack`), so it builds only when `dist/` has no build yet, and never for `npm ci` (how CI and
+ * fresh checkouts install; a git install runs `npm install` in its clone).
  */
 import { execFile } from 'node:child_process';
 import { cp, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
@@ -140,7 +142,9 @@ async function sizeOf(directory: string): Promise<number> {
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
   try {
-    if (process.argv.includes('--if-missing') && (await hasBuild())) {
+    if (process.argv.includes('--prepare') && process.env.npm_command === 'ci') {
+      console.log('package: not built for npm ci (npm pack builds it)');
+    } else if (process.argv.includes('--prepare') && (await hasBuild())) {
       console.log('package: dist/ is built already (npm pack rebuilds it)');
     } else {
       const startedMs = Date.now();
