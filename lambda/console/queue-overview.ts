@@ -9,9 +9,9 @@ import { isFifoRecord } from '../storage/store.js';
 /** How long a queue's counts are reused: the page polls every few seconds, and counting reads every message. */
 export const COUNTS_MAX_AGE_MS = 5_000;
 /** A list measures stale counts for at most this long, then answers with what it has. */
-export const COUNTS_BUDGET_MS = 500;
-/** Counts measured at once. */
-const CONCURRENT_COUNTS = 16;
+export const COUNTS_BUDGET_MS = 300;
+/** Counts measured at once, by all lists together. */
+const CONCURRENT_COUNTS = 4;
 /** Queue records are reused this long (as the engine's queue directory does): a queue made elsewhere shows within it. */
 const RECORDS_MAX_AGE_MS = 1_000;
 /** Queue records read per page. */
@@ -47,6 +47,12 @@ interface CachedCounts {
 export class QueueOverview {
   private readonly store: Store;
   private readonly counts = new Map<string, CachedCounts>();
+  /** Counts asked for and not yet started, by count key; the last entry is the newest ask. */
+  private readonly waiting = new Map<
+    string,
+    { record: QueueRecord; resolve: () => void; reject: (error: unknown) => void }
+  >();
+  private workers = 0;
   private records?: { readAtMs: number; records: Promise<QueueRecord[]> };
 
   constructor(
@@ -133,30 +139,28 @@ export class QueueOverview {
   }
 
   /**
-   * Measures the counts of `records` that are older than {@link COUNTS_MAX_AGE_MS} (all of them when `fresh`), at
-   * most {@link CONCURRENT_COUNTS} at once, waiting at most {@link COUNTS_BUDGET_MS} unless `fresh`.
+   * Measures the counts of `records` that are older than {@link COUNTS_MAX_AGE_MS} (all of them when `fresh`). Every
+   * list shares one queue of counts to take, worked {@link CONCURRENT_COUNTS} at a time, newest asks first: polls
+   * of 1,000 queues never run more counts at once than that, and a page in view is measured before the rest. A list
+   * waits at most {@link COUNTS_BUDGET_MS} (unless `fresh`) and answers with the counts it has.
    */
   private async measure(records: readonly QueueRecord[], fresh: boolean): Promise<void> {
-    const { clock } = this.options;
-    const nowMs = clock.nowMs();
-    const stale = records.filter((record) => {
+    const nowMs = this.options.clock.nowMs();
+    const wanted = records.filter((record) => {
       const cached = this.counts.get(countKey(record));
-      return fresh || !cached || (nowMs - cached.measuredMs >= COUNTS_MAX_AGE_MS && !cached.pending);
+      return fresh || !cached || nowMs - cached.measuredMs >= COUNTS_MAX_AGE_MS;
     });
-    const queue = [...stale];
-    const worker = async () => {
-      for (let record = queue.shift(); record; record = queue.shift()) await this.countOne(record);
-    };
-    const all = Promise.all(Array.from({ length: Math.min(CONCURRENT_COUNTS, queue.length) }, worker));
-    // A failed count leaves the old one; the next list tries again.
-    all.catch(() => undefined);
+    if (wanted.length === 0) return;
+    const done = Promise.all(wanted.map((record) => this.enqueue(record)));
     if (fresh) {
-      await all;
+      await done;
       return;
     }
+    // A failed count keeps the old one; the next list asks again.
+    done.catch(() => undefined);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      all,
+      done,
       new Promise<void>((resolve) => {
         timer = setTimeout(resolve, COUNTS_BUDGET_MS);
       }),
@@ -164,24 +168,55 @@ export class QueueOverview {
     clearTimeout(timer);
   }
 
-  private async countOne(record: QueueRecord): Promise<void> {
+  /** Puts the queue at the front of the counts to take; resolves once it is measured. */
+  private enqueue(record: QueueRecord): Promise<void> {
     const key = countKey(record);
     const entry = this.counts.get(key) ?? { measuredMs: 0 };
-    if (entry.pending) return entry.pending;
-    const pending = (async () => {
-      const nowMs = this.options.clock.nowMs();
-      try {
-        entry.counts = await this.store.countMessages(record, nowMs, retentionMs(record), {
-          withOldest: true,
-        });
-        entry.measuredMs = nowMs;
-      } finally {
-        entry.pending = undefined;
-      }
-    })();
-    entry.pending = pending;
     this.counts.set(key, entry);
-    return pending;
+    if (!entry.pending) {
+      entry.pending = new Promise<void>((resolve, reject) => {
+        this.waiting.set(key, { record, resolve, reject });
+      });
+    } else if (this.waiting.has(key)) {
+      // Asked again before its turn: it moves to the front.
+      const ask = this.waiting.get(key);
+      this.waiting.delete(key);
+      if (ask) this.waiting.set(key, ask);
+    }
+    while (this.workers < CONCURRENT_COUNTS && this.waiting.size > 0) {
+      this.workers++;
+      void this.work();
+    }
+    return entry.pending;
+  }
+
+  private async work(): Promise<void> {
+    try {
+      for (;;) {
+        // The most recently asked first (a Map keeps insertion order; the last key is the newest ask).
+        const key = [...this.waiting.keys()].pop();
+        if (key === undefined) return;
+        const ask = this.waiting.get(key);
+        this.waiting.delete(key);
+        if (!ask) continue;
+        const entry = this.counts.get(key) ?? { measuredMs: 0 };
+        const nowMs = this.options.clock.nowMs();
+        try {
+          entry.counts = await this.store.countMessages(ask.record, nowMs, retentionMs(ask.record), {
+            withOldest: true,
+          });
+          entry.measuredMs = nowMs;
+          this.counts.set(key, entry);
+          ask.resolve();
+        } catch (error) {
+          ask.reject(error);
+        } finally {
+          entry.pending = undefined;
+        }
+      }
+    } finally {
+      this.workers--;
+    }
   }
 
   /** Keeps the cache from growing past the account's queues (deleted and purged queues leave old keys). */

@@ -116,6 +116,22 @@ describe('console peek', () => {
     expect(new Set(seen).size).toBe(30);
   });
 
+  it('returns a page of more messages than one BatchGetItem reads (100)', async () => {
+    const console = await consoleClient();
+    const queue = await createTestQueue('json');
+    for (let batch = 0; batch < 25; batch++) {
+      await queue.sendBatch(
+        Array.from({ length: 10 }, (_, i) => ({ id: `m${i}`, body: `m${batch * 10 + i}` })),
+      );
+    }
+
+    const page = await console.get(queuePath(queue.name, '/messages'), { query: { limit: 250 } });
+
+    expect(page.status).toBe(200);
+    expect(new Set((page.json.messages as Peeked[]).map((m) => m.body)).size).toBe(250);
+    expect(page.json.nextCursor).toBeUndefined();
+  });
+
   it('cuts long bodies and returns the whole body by id', async () => {
     const console = await consoleClient();
     const queue = await createTestQueue('json');

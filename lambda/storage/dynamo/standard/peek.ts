@@ -13,6 +13,9 @@ import { isWakeSortKey, timelinePartition, timelineSortKey, visibleAtOfSortKey }
 import { readContents } from './content.js';
 import { exists, type StateItem, visibleAt } from './items.js';
 
+/** Keys per BatchGetItem, DynamoDB's limit. */
+const CONTENT_BATCH = 100;
+
 type TimelineLocator = Extract<MessageLocator, { kind: 'timeline' }>;
 
 /** A state item found by a peek, with the partition it was found in. */
@@ -38,10 +41,7 @@ export async function peekMessages(db: Db, request: PeekRequest): Promise<PeekPa
   );
   const found = perShard.flat().sort((a, b) => compareKeys(a.item.sk, b.item.sk) * (forward ? 1 : -1));
   const page = found.slice(0, limit);
-  const contents = await readContents(
-    db,
-    page.map(({ item }) => ({ messageId: item.id, chunks: item.n })),
-  );
+  const contents = await readPageContents(db, page);
   const messages = page.flatMap(({ shard, item }) => {
     const content = contents.get(item.id);
     // Content is written before the state item; a state item without content is a send still retrying.
@@ -61,6 +61,23 @@ export async function peekMessages(db: Db, request: PeekRequest): Promise<PeekPa
         }
       : {}),
   };
+}
+
+/** BatchGetItem takes at most 100 keys: a page of up to 1,000 messages is read in parallel batches of 100. */
+async function readPageContents(db: Db, page: readonly Found[]): Promise<Map<string, MessageContent>> {
+  const batches: Found[][] = [];
+  for (let start = 0; start < page.length; start += CONTENT_BATCH) {
+    batches.push(page.slice(start, start + CONTENT_BATCH));
+  }
+  const maps = await Promise.all(
+    batches.map((batch) =>
+      readContents(
+        db,
+        batch.map(({ item }) => ({ messageId: item.id, chunks: item.n })),
+      ),
+    ),
+  );
+  return new Map(maps.flatMap((map) => [...map]));
 }
 
 async function readShard(
