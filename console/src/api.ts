@@ -105,14 +105,22 @@ export async function call<T>(
   }
   if (!response.ok) {
     const error = (parsed as { error?: { code?: unknown; message?: unknown } }).error;
-    throw new ApiError(
+    const refusal = new ApiError(
       response.status,
       typeof error?.code === 'string' ? error.code : `HTTP${response.status}`,
       typeof error?.message === 'string' ? error.message : `The service answered ${response.status}.`,
     );
+    // A key revoked (or a secret changed) while the page is open: the app asks for a key again.
+    if (needsSignIn(refusal) && options.credentials === undefined && credentials !== undefined) {
+      dispatchEvent(new CustomEvent(KEY_REFUSED_EVENT, { detail: refusal.message }));
+    }
+    throw refusal;
   }
   return parsed as T;
 }
+
+/** Fired on window when the stored access key is refused; `detail` is the service's message. */
+export const KEY_REFUSED_EVENT = 'console:key-refused';
 
 /** The calls the page makes, one per API endpoint. */
 export const api = {

@@ -1,6 +1,6 @@
 import type { JSX } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { type ApiError, api, needsSignIn } from './api';
+import { type ApiError, api, KEY_REFUSED_EVENT, needsSignIn } from './api';
 import type { Session } from './api-types';
 import { Link, useRoute } from './router';
 import { clearCredentials, loadCredentials } from './session';
@@ -36,6 +36,17 @@ export function App(): JSX.Element {
   useEffect(() => {
     void check();
   }, [check]);
+  useEffect(() => {
+    const refused = (event: Event) => {
+      clearCredentials();
+      setState({
+        kind: 'signIn',
+        reason: `Your access key was refused: ${(event as CustomEvent<string>).detail}`,
+      });
+    };
+    addEventListener(KEY_REFUSED_EVENT, refused);
+    return () => removeEventListener(KEY_REFUSED_EVENT, refused);
+  }, []);
 
   const signOut = () => {
     clearCredentials();

@@ -91,6 +91,25 @@ describe('signing in', () => {
     ]);
   });
 
+  it('asks for the key again when it is refused while the page is open', async () => {
+    await service.createQueue('refused');
+    const { page } = await newPage();
+    await openConsole(page, service.url);
+    await signIn(page, DUMMY_CREDENTIALS.secretAccessKey);
+    await page.locator('table.queues').waitFor();
+
+    // As if the key's secret had changed: the next poll of the list is refused.
+    await page.evaluate(`(() => {
+      const [key] = Object.keys(sessionStorage);
+      const stored = JSON.parse(sessionStorage.getItem(key));
+      sessionStorage.setItem(key, JSON.stringify({ ...stored, secretAccessKey: 'changed' }));
+    })()`);
+    const reason = await textOf(page.locator('.sign-in .error'), (t) => t !== '');
+
+    expect(reason).toContain('Your access key was refused');
+    expect(await page.evaluate('JSON.stringify(sessionStorage)')).toBe('{}');
+  });
+
   it('asks for no sign-in when the service runs without auth', async () => {
     const open = await startConsoleServer({ auth: false });
     const queue = await open.createQueue('open');

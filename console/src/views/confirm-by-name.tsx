@@ -1,5 +1,5 @@
 import type { JSX } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ErrorBox } from './error-box';
 
 /**
@@ -19,6 +19,9 @@ export function ConfirmByName(props: {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
   const matches = typed === props.queueName;
+  const input = useRef<HTMLInputElement>(null);
+  // The panel opens from a button: put the keyboard where the next step is.
+  useEffect(() => input.current?.focus(), []);
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -45,6 +48,7 @@ export function ConfirmByName(props: {
         <div class="row">
           <input
             id={`${props.id}-input`}
+            ref={input}
             autocomplete="off"
             spellcheck={false}
             value={typed}

@@ -1,5 +1,5 @@
 import type { JSX } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api';
 import type { PeekedMessage, QueueDetail } from '../api-types';
 import { formatBytes, formatRelative, formatTime, prettyBody, queueNameOfArn } from '../format';
@@ -24,6 +24,10 @@ export function MessageCard(props: {
   const [loadingBody, setLoadingBody] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
+  const keepButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (confirmDelete) keepButton.current?.focus();
+  }, [confirmDelete]);
   const truncated = message.bodyTruncated && fullBody === undefined;
   const body = prettyBody(fullBody ?? message.body, truncated);
 
@@ -124,7 +128,7 @@ export function MessageCard(props: {
               <button type="button" class="danger" onClick={() => void remove()}>
                 Delete message
               </button>
-              <button type="button" onClick={() => setConfirmDelete(false)}>
+              <button type="button" ref={keepButton} onClick={() => setConfirmDelete(false)}>
                 Keep it
               </button>
             </>

@@ -29,6 +29,9 @@ export function QueueList(props: { session: Session }): JSX.Element {
   const [cursors, setCursors] = useState<string[]>([]);
   const cursor = cursors.at(-1);
 
+  useEffect(() => {
+    document.title = 'Queues';
+  }, []);
   // Typing filters after a short pause, not on every key.
   useEffect(() => {
     const timer = setTimeout(() => {

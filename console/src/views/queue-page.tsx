@@ -1,5 +1,5 @@
 import type { JSX } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api } from '../api';
 import type { QueueDetail, Session } from '../api-types';
 import { formatCount, formatDuration, formatTime } from '../format';
@@ -25,6 +25,9 @@ export function QueuePage(props: { name: string; session: Session }): JSX.Elemen
   const [notice, setNotice] = useState<string | undefined>(undefined);
   const [messagesVersion, setMessagesVersion] = useState(0);
   const queue = detail.data;
+  useEffect(() => {
+    document.title = `${name} · Queues`;
+  }, [name]);
 
   const changed = (message: string) => {
     setNotice(message);

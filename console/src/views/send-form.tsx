@@ -1,5 +1,5 @@
 import type { JSX } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api';
 import type { MessageAttributeValue, QueueDetail, SendInput } from '../api-types';
 import { ErrorBox } from './error-box';
@@ -28,6 +28,8 @@ export function SendForm(props: {
   const [rows, setRows] = useState<AttributeRow[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
+  const bodyField = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => bodyField.current?.focus(), []);
 
   const update = (id: number, change: Partial<AttributeRow>) =>
     setRows(rows.map((row) => (row.id === id ? { ...row, ...change } : row)));
@@ -68,7 +70,13 @@ export function SendForm(props: {
       <form onSubmit={submit}>
         <div class="field">
           <label for="send-body">Body</label>
-          <textarea id="send-body" rows={6} value={body} onInput={(e) => setBody(e.currentTarget.value)} />
+          <textarea
+            id="send-body"
+            ref={bodyField}
+            rows={6}
+            value={body}
+            onInput={(e) => setBody(e.currentTarget.value)}
+          />
         </div>
         <div class="row">
           <div class="field">
