@@ -103,8 +103,9 @@ export function createBackgroundHandler(options: BackgroundHandlerOptions = {}):
     const before = service.meter.snapshot();
     // Each queue's depth also goes to the console's history (one small write per queue and minute).
     const depthWrites: Promise<void>[] = [];
-    // Both run at once: a long move task must not hold the gauges back, nor many queues a move task.
-    const [moves, gauges] = await Promise.allSettled([
+    // All run at once: a long move task must not hold the gauges back, nor many queues a move task. Topic
+    // recovery finishes publishes whose fan-out was cut off (docs/design.md, "Topics").
+    const [moves, gauges, topicRecovery] = await Promise.allSettled([
       service.moveTaskRunner.runOnce(untilMs),
       service.gauges.measure({
         untilMs,
@@ -115,6 +116,7 @@ export function createBackgroundHandler(options: BackgroundHandlerOptions = {}):
           depthWrites.push(service.consoleHistory.recordDepth(gauge));
         },
       }),
+      service.topics.recovery.runOnce(untilMs),
     ]);
     await kicks?.settle();
     const depthFailures = (await Promise.allSettled(depthWrites)).filter(
@@ -139,7 +141,13 @@ export function createBackgroundHandler(options: BackgroundHandlerOptions = {}):
       durationMs: Date.now() - startedMs,
     };
     const lambdaRequestId = context.awsRequestId;
-    const failures = [moves, gauges].flatMap((outcome) =>
+    if (topicRecovery.status === 'fulfilled' && topicRecovery.value > 0) {
+      logger.info('background run: delivered publishes whose fan-out was cut off', {
+        lambdaRequestId,
+        publishes: topicRecovery.value,
+      });
+    }
+    const failures = [moves, gauges, topicRecovery].flatMap((outcome) =>
       outcome.status === 'rejected' ? [outcome.reason] : [],
     );
     if (failures.length > 0) {
