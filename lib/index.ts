@@ -24,4 +24,19 @@ export {
 } from './queue-event-source.js';
 export { QueueService, type QueueServiceDomainProps, type QueueServiceProps } from './queue-service.js';
 export { QueueServiceStack, type QueueServiceStackProps } from './queue-service-stack.js';
+export {
+  QueueSubscription,
+  type QueueSubscriptionProps,
+  type SubscribableQueue,
+  TopicSubscription,
+} from './queue-subscription.js';
 export type { QueueTableProps } from './queue-table.js';
+export {
+  type FailedNotificationsAlarmProps,
+  FifoThroughputScope,
+  FilterOrPolicy,
+  SubscriptionFilter,
+  Topic,
+  type TopicProps,
+  TracingConfig,
+} from './topic.js';
