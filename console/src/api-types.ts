@@ -114,9 +114,10 @@ export interface HistorySample {
   readonly sent: number;
   readonly received: number;
   readonly deleted: number;
-  readonly visible: number;
-  readonly inFlight: number;
-  readonly delayed: number;
+  /** Depth fields are absent for a minute whose depth was not measured (the queue was new, say). */
+  readonly visible?: number;
+  readonly inFlight?: number;
+  readonly delayed?: number;
 }
 
 export interface History {

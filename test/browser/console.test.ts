@@ -267,11 +267,17 @@ describe('the queue page', () => {
     await saveScreenshot(page, 'dead-letter');
     await page.getByRole('button', { name: 'Start redrive' }).click();
     await textOf(page.locator('.redrive .move-percent'), (t) => t === '100%', 30_000);
+    // The page reads the dead-letter queue again once the redrive ends: the message is gone from it.
+    const left = await pollFor(
+      () => page.locator('li.message').count(),
+      (n) => n === 0,
+    );
     await saveScreenshot(page, 'redrive');
     await openConsole(page, service.url);
     await page.locator(`tr[data-queue="${dlq.name}"]`).waitFor();
     await saveScreenshot(page, 'queue-list', { fullPage: false });
 
+    expect(left).toBe(0);
     expect(origin).toContain(`moved here from ${source.name}`);
     expect(origin).toContain('received 2 times');
     expect(origin).toContain('once it has been received 2 times');

@@ -4,6 +4,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { api } from '../api';
 import type { History } from '../api-types';
+import { formatCount } from '../format';
 import { usePoll } from '../use-poll';
 import { ErrorBox } from './error-box';
 import './history-chart.css';
@@ -72,11 +73,18 @@ function Chart(props: { title: string; history: History; series: readonly Series
             stroke: spec.color,
             width: 2,
             spanGaps: false,
-            points: { show: false },
+            // A line needs two samples: a new queue's first minutes show as points.
+            points: { show: (u: uPlot) => (u.data[0]?.length ?? 0) < 5 },
           })),
         ],
         axes: [axis, axis],
-        scales: { y: { range: (_u: uPlot, _min: number, max: number) => [0, Math.max(1, max * 1.1)] } },
+        scales: {
+          // Always the last hour, so a new queue's first minutes sit at the right end, not across years.
+          x: { time: true, range: (): uPlot.Range.MinMax => [Date.now() / 1000 - 3600, Date.now() / 1000] },
+          y: {
+            range: (_u: uPlot, _min: number, max: number): uPlot.Range.MinMax => [0, Math.max(1, max * 1.1)],
+          },
+        },
         legend: { live: false },
       },
       data,
@@ -105,7 +113,9 @@ function Chart(props: { title: string; history: History; series: readonly Series
           <span class="muted">
             {' '}
             — last minute:{' '}
-            {props.series.map((spec) => `${spec.label.toLowerCase()} ${last[spec.key]}`).join(', ')}
+            {props.series
+              .map((spec) => `${spec.label.toLowerCase()} ${formatCount(last[spec.key])}`)
+              .join(', ')}
           </span>
         )}
       </figcaption>
@@ -127,7 +137,7 @@ function toColumns(history: History, series: readonly SeriesSpec[]): uPlot.Align
       const sample = byMinute.get(minute);
       times.push((minute * stepMs) / 1000);
       series.forEach((spec, index) => {
-        columns[index]?.push(sample === undefined ? null : sample[spec.key]);
+        columns[index]?.push(sample?.[spec.key] ?? null);
       });
     }
   }

@@ -41,9 +41,14 @@ export function Messages(props: { queue: QueueDetail; canWrite: boolean; version
         ...(contains === '' ? {} : { contains }),
         ...(group === '' ? {} : { group }),
       }),
-    JSON.stringify([queue.name, order, limit, cursor, contains, group, props.version]),
+    JSON.stringify([queue.name, order, limit, cursor, contains, group]),
     POLL_MS,
   );
+  // After a send, purge or redrive from this page: read again now, keeping what is shown until the answer.
+  const { refresh } = page;
+  useEffect(() => {
+    if (props.version > 0) refresh();
+  }, [props.version, refresh]);
   const sourceLimits = useSourceLimits(queue.deadLetterSources);
   const reset = () => setCursors([]);
 

@@ -121,7 +121,14 @@ export function QueuePage(props: { name: string; session: Session }): JSX.Elemen
         />
       )}
       {(queue.deadLetterSources.length > 0 || queue.moveTasks.length > 0) && (
-        <Redrive queue={queue} canWrite={session.canWrite} onChange={() => detail.refresh()} />
+        <Redrive
+          queue={queue}
+          canWrite={session.canWrite}
+          onChange={() => {
+            detail.refresh();
+            setMessagesVersion((n) => n + 1);
+          }}
+        />
       )}
       <Messages queue={queue} canWrite={session.canWrite} version={messagesVersion} />
       <HistoryCharts name={queue.name} />

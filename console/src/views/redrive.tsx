@@ -1,5 +1,5 @@
 import type { JSX } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api';
 import type { QueueDetail } from '../api-types';
 import { formatTime } from '../format';
@@ -20,6 +20,13 @@ export function Redrive(props: { queue: QueueDetail; canWrite: boolean; onChange
   const list = tasks.data?.tasks ?? queue.moveTasks;
   const running = list.find((task) => task.status === 'RUNNING' || task.status === 'CANCELLING');
   const latest = list[0];
+  // When a redrive ends, the queue's counts and messages have changed: the page refreshes them at once.
+  const lastStatus = useRef(latest?.status);
+  useEffect(() => {
+    const wasMoving = lastStatus.current === 'RUNNING' || lastStatus.current === 'CANCELLING';
+    lastStatus.current = latest?.status;
+    if (wasMoving && latest?.status !== 'RUNNING' && latest?.status !== 'CANCELLING') props.onChange();
+  });
 
   const act = async (action: () => Promise<unknown>) => {
     setBusy(true);
