@@ -4,6 +4,8 @@
  * permission, as in IAM (a SendMessageBatch is allowed by `SendMessage`).
  */
 
+import { SNS_PREFIX, snsActionProblems } from './topic-policy.js';
+
 /** One statement: every action it names is allowed on every queue whose name matches one of its patterns. */
 export interface PolicyStatement {
   /** IAM action names without or with the `sqs:` prefix; `*`, or a trailing `*` (`List*`). */
@@ -182,6 +184,8 @@ export class PolicyError extends Error {
 /** The problems of one action pattern: unknown names and batch actions (which IAM does not have) are refused. */
 function actionProblems(action: string): string[] {
   if (CONSOLE_PREFIX.test(action)) return consoleActionProblems(action);
+  // SNS permissions on topic-name patterns (topic-policy.ts): `sns:Publish:orders-*`.
+  if (SNS_PREFIX.test(action)) return snsActionProblems(action);
   const bare = action.replace(SQS_PREFIX, '');
   if (!ACTION_PATTERN.test(bare) || bare === '') {
     return [`action '${action}' must be an SQS action name, optionally with 'sqs:' and a trailing '*'`];
