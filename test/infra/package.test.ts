@@ -144,13 +144,13 @@ describe('the npm package', { timeout: PACKAGE_TIMEOUT_MS }, () => {
 
   beforeAll(async () => {
     scratch = mkdtempSync(join(tmpdir(), 'dynamo-sqs-package-'));
-    // `npm pack` prints prepack's output before its JSON.
     const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', scratch], {
       cwd: ROOT,
       timeout: PACKAGE_TIMEOUT_MS,
       maxBuffer: 16 * 1024 * 1024,
     });
-    [packed] = JSON.parse(stdout.slice(stdout.indexOf('\n[') + 1)) as [PackResult];
+    // npm prints the scripts' output (prepack's, prepare's) first, then its JSON: an array, '[' on a line of its own.
+    [packed] = JSON.parse(stdout.slice(stdout.search(/^\[$/m))) as [PackResult];
 
     appDir = join(scratch, 'app');
     mkdirSync(join(appDir, 'bin'), { recursive: true });
