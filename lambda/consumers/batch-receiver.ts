@@ -73,6 +73,7 @@ export class BatchReceiver {
         break;
       }
       const endMs = now();
+
       const overflow: string[] = [];
       for (const message of messages) {
         const record = toSqsRecord(message, { queueName: settings.queueName, ...location });

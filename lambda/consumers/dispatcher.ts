@@ -233,6 +233,8 @@ export class ConsumerDispatcher {
     const answer = await Promise.race([running, timedOut]);
     clearTimeout(timer);
     const durationMs = this.now() - startMs;
+    // An extension in flight decides whether the records are still held: wait for its answer.
+    if (answer !== 'timeout') await keeper.finish();
 
     const stillHeld = batch.records.filter((record) => this.isHeld(record, batch));
     const end =
@@ -257,9 +259,8 @@ export class ConsumerDispatcher {
         keeper.stop();
         this.requestWake(keeper.visibleAgainAtMs);
       });
-    } else {
-      keeper.stop();
-      if (kept > 0) this.requestWake(keeper.visibleAgainAtMs);
+    } else if (kept > 0) {
+      this.requestWake(keeper.visibleAgainAtMs);
     }
     const report: InvocationReport = {
       consumerId: this.consumerId,

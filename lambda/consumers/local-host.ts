@@ -38,17 +38,19 @@ export class LocalConsumerHost implements QueueActivity {
   private readonly log: NonNullable<LocalConsumerHostOptions['log']>;
   private engine: SqsEngine | undefined;
   private started = false;
+  private count = 0;
 
   constructor(private readonly options: LocalConsumerHostOptions = {}) {
     this.log = options.log ?? { info: (line) => console.log(line), error: (line) => console.error(line) };
   }
 
-  /** Adds the consumers, over `engine`; they run once `start` is called. */
+  /** Adds consumers over `engine`; they run once `start` is called (at once when it was). */
   attach(engine: SqsEngine, consumers: readonly LocalConsumerSpec[]): void {
     this.engine = engine;
-    consumers.forEach((spec, index) => {
+    for (const spec of consumers) {
       const { settings, label } = spec;
-      const consumerId = `${settings.queueName}#${index}`;
+      this.count += 1;
+      const consumerId = `${settings.queueName}#${this.count}`;
       const dispatcher = new ConsumerDispatcher({
         engine,
         settings,
@@ -72,7 +74,8 @@ export class LocalConsumerHost implements QueueActivity {
       const list = this.byQueue.get(settings.queueName) ?? [];
       list.push({ dispatcher, label });
       this.byQueue.set(settings.queueName, list);
-    });
+      if (this.started) dispatcher.wake();
+    }
   }
 
   /** Wakes every consumer once, for what the queues held before this process started. */

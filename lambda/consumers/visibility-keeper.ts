@@ -4,6 +4,8 @@ import type { SqsRecord } from './sqs-event.js';
 
 /** Extend this long before a record's visibility timeout ends: half the timeout, at most 10 s. */
 const MAX_LEAD_MS = 10_000;
+/** After a failed extension call, the next try waits this long. */
+const RETRY_AFTER_ERROR_MS = 250;
 
 export interface VisibilityKeeperOptions {
   readonly engine: SqsEngine;
@@ -25,6 +27,9 @@ export interface VisibilityKeeperOptions {
 export class VisibilityKeeper {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
+  private inFlight: Promise<void> = Promise.resolve();
+  private readonly lost = new Set<string>();
+  private retryAfterMs = 0;
   /** When the kept messages become visible again, if nothing else touches them. */
   visibleAgainAtMs = 0;
 
@@ -40,20 +45,37 @@ export class VisibilityKeeper {
     if (this.timer) clearTimeout(this.timer);
   }
 
+  /** Stops, after the extension in flight (if any) has answered, so `heldUntilMs` is final. */
+  async finish(): Promise<void> {
+    this.stop();
+    await this.inFlight;
+  }
+
   private schedule(): void {
     if (this.stopped) return;
     const { heldUntilMs, visibilityTimeoutMs, now } = this.options;
-    const held = [...heldUntilMs.values()].filter((until) => until > now());
-    if (held.length === 0) return;
+    const candidates = this.candidates().map((record) => heldUntilMs.get(record.messageId) ?? 0);
+    if (candidates.length === 0) return;
     const leadMs = Math.min(visibilityTimeoutMs / 2, MAX_LEAD_MS);
-    const dueMs = Math.min(...held) - leadMs;
-    this.timer = setTimeout(() => void this.extend(), Math.max(0, dueMs - now()));
+    // An estimate already past (a slow receive) is tried at once: the call tells whether it is still held.
+    const dueMs = Math.max(Math.min(...candidates) - leadMs, this.retryAfterMs);
+    this.timer = setTimeout(
+      () => {
+        this.inFlight = this.extend();
+      },
+      Math.max(0, dueMs - now()),
+    );
     this.timer.unref?.();
   }
 
+  /** Records not known to be lost: an extension that failed for one (its receipt stale) gives it up. */
+  private candidates(): SqsRecord[] {
+    return this.options.records.filter((record) => !this.lost.has(record.messageId));
+  }
+
   private async extend(): Promise<void> {
-    const { engine, queueName, visibilityTimeoutMs, records, heldUntilMs, now } = this.options;
-    const held = records.filter((record) => (heldUntilMs.get(record.messageId) ?? 0) > now());
+    const { engine, queueName, visibilityTimeoutMs, heldUntilMs, now } = this.options;
+    const held = this.candidates();
     for (let start = 0; start < held.length && !this.stopped; start += MAX_RECEIVE_MESSAGES) {
       const chunk = held.slice(start, start + MAX_RECEIVE_MESSAGES);
       const callStartMs = now();
@@ -71,12 +93,18 @@ export class VisibilityKeeper {
           if (record) heldUntilMs.set(record.messageId, callStartMs + visibilityTimeoutMs);
         }
         if (result.successful.length > 0) this.visibleAgainAtMs = now() + visibilityTimeoutMs;
+        for (const entry of result.failed) {
+          const record = chunk[Number(entry.id)];
+          if (record) this.lost.add(record.messageId);
+        }
         if (result.failed.length > 0) {
           this.options.onError(
             new Error(`could not extend ${result.failed.length} messages: ${result.failed[0]?.code}`),
           );
         }
       } catch (error) {
+        // Storage failing: try again shortly, not in a tight loop.
+        this.retryAfterMs = now() + RETRY_AFTER_ERROR_MS;
         this.options.onError(error);
       }
     }
