@@ -5,15 +5,18 @@ import { createJsonClient } from './json-client.js';
 import { pollFor } from './poll.js';
 import { startTestServer, type TestServer, type TestServerOptions } from './server.js';
 import type { SqsApi } from './sqs-api.js';
-import { bindQueue, type TestQueue, uniqueQueueName } from './test-queue.js';
+import { bindQueue, type TestQueue } from './test-queue.js';
 
 /** A server for a browser test file, and an SDK (JSON protocol) client of it. */
 export interface ConsoleServer {
   readonly server: TestServer;
   readonly url: string;
   readonly api: SqsApi;
-  /** Creates a uniquely named queue (`prefix-…`, `.fifo` when FIFO) through the SDK. */
-  createQueue(prefix: string, attributes?: Readonly<Record<string, string>>): Promise<TestQueue>;
+  /**
+   * Creates a queue through the SDK, named `name` (plus `.fifo` when FIFO): the server has a table of its own, so
+   * plain names (`orders`, `work-dlq`) are unique as long as each test picks its own, and read well in screenshots.
+   */
+  createQueue(name: string, attributes?: Readonly<Record<string, string>>): Promise<TestQueue>;
 }
 
 /** Starts a server for this file (closed after it), as `npm start` serves it: console included. */
@@ -29,9 +32,9 @@ export async function startConsoleServer(options: TestServerOptions = {}): Promi
     server,
     url: server.url,
     api,
-    createQueue: async (prefix, attributes = {}) => {
-      const name = uniqueQueueName(prefix) + (attributes.FifoQueue === 'true' ? '.fifo' : '');
-      return bindQueue(api, name, await api.createQueue(name, attributes));
+    createQueue: async (name, attributes = {}) => {
+      const fullName = name + (attributes.FifoQueue === 'true' ? '.fifo' : '');
+      return bindQueue(api, fullName, await api.createQueue(fullName, attributes));
     },
   };
 }
