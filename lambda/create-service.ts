@@ -156,7 +156,7 @@ export async function createService(config: Config, options: CreateServiceOption
   });
   if (options.runMoveTasks ?? true) topics.recovery.start();
   const gauges = new QueueGauges({ store, clock: systemClock });
-  consoleHistory.start(gauges);
+  consoleHistory.start(store);
   const consoleHandler = createConsoleHandler({
     engine,
     store,

@@ -1,5 +1,6 @@
 import type { Caller } from '../auth/authenticator.js';
 import { type ConsolePermission, consoleQueues } from '../auth/policy.js';
+import type { Clock } from '../engine/clock.js';
 import { SqsError } from '../engine/errors.js';
 import type { SqsEngine } from '../engine/types.js';
 import type { HttpRequest } from '../protocol/http.js';
@@ -13,6 +14,7 @@ export interface ConsoleServices {
   readonly browser: MessageBrowser;
   readonly overview: QueueOverview;
   readonly history: QueueHistory;
+  readonly clock: Clock;
 }
 
 /** One request, as the handlers see it. */

@@ -1,8 +1,9 @@
 import type { QueueActivity } from '../engine/activity.js';
 import type { Clock } from '../engine/clock.js';
-import type { QueueGauge, QueueGauges } from '../engine/queue-gauges.js';
+import { type QueueGauge, QueueGauges } from '../engine/queue-gauges.js';
 import type { HistoryItems } from '../storage/dynamo/history-items.js';
 import { withoutStorageDeadline } from '../storage/request-deadline.js';
+import type { Store } from '../storage/store.js';
 import {
   HISTORY_INTERVAL_MS,
   HISTORY_WINDOW_MS,
@@ -26,8 +27,8 @@ export interface ConsoleHistory {
   readonly history: QueueHistory;
   /** Told of every send, receive and delete. */
   readonly activity: QueueActivity;
-  /** Memory mode: starts measuring depth each minute. Table mode: nothing. */
-  start(gauges: QueueGauges): void;
+  /** Memory mode: starts measuring every queue's depth each minute. Table mode: nothing. */
+  start(store: Store): void;
   /** Records one queue's gauge as this minute's depth (the background job calls it for every queue). */
   recordDepth(gauge: QueueGauge): Promise<void>;
   /** Stops the timer; table mode writes the counters not yet written. */
@@ -37,7 +38,9 @@ export interface ConsoleHistory {
 export function createMemoryHistory(clock: Clock, onError: (error: unknown) => void): ConsoleHistory {
   const memory = new MemoryHistory(clock);
   let timer: NodeJS.Timeout | undefined;
+  let first: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
+  let stopped = false;
   const recordDepth = async (gauge: QueueGauge) =>
     memory.recordDepth(gauge.queueName, {
       visible: gauge.visible,
@@ -48,7 +51,12 @@ export function createMemoryHistory(clock: Clock, onError: (error: unknown) => v
     history: memory,
     activity: memory,
     recordDepth,
-    start(gauges) {
+    start(store) {
+      // Once stopped, the pass in progress starts no further count (its deadline has passed).
+      const gauges = new QueueGauges({
+        store,
+        clock: { nowMs: () => (stopped ? Number.POSITIVE_INFINITY : clock.nowMs()) },
+      });
       const pass = () => {
         if (running) return;
         running = gauges
@@ -59,12 +67,14 @@ export function createMemoryHistory(clock: Clock, onError: (error: unknown) => v
           });
       };
       // The first sample soon after start, then one a minute.
-      const first = setTimeout(pass, 1_000);
+      first = setTimeout(pass, 1_000);
       first.unref();
       timer = setInterval(pass, HISTORY_INTERVAL_MS);
       timer.unref();
     },
     async stop() {
+      stopped = true;
+      clearTimeout(first);
       clearInterval(timer);
       await running;
     },

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Authenticator, Caller } from '../auth/authenticator.js';
-import type { ConsolePermission } from '../auth/policy.js';
+import { type ConsolePermission, consoleQueues } from '../auth/policy.js';
 import type { Clock } from '../engine/clock.js';
 import { SqsError } from '../engine/errors.js';
 import type { SqsEngine } from '../engine/types.js';
@@ -135,6 +135,7 @@ export function createConsoleHandler(options: ConsoleOptions): RequestHandler {
       region: options.engine.region,
     }),
     history: options.history,
+    clock: options.clock,
   };
   return async (request, requestOptions = {}) => {
     const requestId = randomUUID();
@@ -203,14 +204,8 @@ async function dispatch(call: ConsoleCall, path: string): Promise<ConsoleAnswer>
 /** GET /console/api/session. */
 async function session(call: ConsoleCall): Promise<ConsoleAnswer> {
   const { engine } = call.services;
-  const can = (permission: ConsolePermission) => {
-    try {
-      permittedQueues(call, permission);
-      return true;
-    } catch {
-      return false;
-    }
-  };
+  const can = (permission: ConsolePermission) =>
+    call.caller === undefined || consoleQueues(call.caller.policy, permission) !== undefined;
   return ok({
     accountId: engine.accountId,
     region: engine.region,
@@ -224,7 +219,7 @@ async function session(call: ConsoleCall): Promise<ConsoleAnswer> {
 /** GET /console/api/queues/{name}/history. */
 async function queueHistory(call: ConsoleCall, queueName: string): Promise<ConsoleAnswer> {
   await call.services.browser.queue(queueName);
-  const samples = await call.services.history.samples(queueName, Date.now());
+  const samples = await call.services.history.samples(queueName, call.services.clock.nowMs());
   return ok({ intervalSeconds: HISTORY_INTERVAL_MS / 1_000, samples });
 }
 
