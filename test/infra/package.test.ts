@@ -36,7 +36,7 @@ const run = promisify(execFile);
 const PACKAGE_TIMEOUT_MS = 300_000;
 
 /** The packages the app has of its own before it installs ours. */
-const APP_PACKAGES = ['aws-cdk-lib', 'constructs', '@types/node'];
+const APP_PACKAGES = ['aws-cdk-lib', 'constructs', 'cdk-nag', '@types/node'];
 
 /**
  * bin/app.ts of the app, CommonJS as `cdk init` makes it: the service, a queue with its dead-letter queue, and a
@@ -65,11 +65,17 @@ const worker = new Function(stack, 'OrdersWorker', {
 worker.addEventSource(new QueueEventSource(orders, { batchSize: 10, reportBatchItemFailures: true }));
 `;
 
-/** The same package from an ES module: the stack this repository deploys. */
-const ESM_APP = `import { App } from 'aws-cdk-lib';
+/**
+ * The same package from an ES module: the stack this repository deploys, under cdk-nag's AwsSolutions checks as
+ * bin/app.ts runs them (synth fails on any finding): the constructs' acknowledgements come with them.
+ */
+const ESM_APP = `import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { QueueServiceStack } from 'dynamo-sqs';
 
-new QueueServiceStack(new App(), 'QueueService');
+const app = new App();
+new QueueServiceStack(app, 'QueueService');
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 `;
 
 /** tsconfig.json as \`cdk init app --language typescript\` writes it (without jest, which the app does not have). */
