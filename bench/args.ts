@@ -17,9 +17,11 @@ export interface BenchOptions {
   readonly byAction: boolean;
   /** Run the service with SigV4 authentication on, as deployed: every request verified against a key in the table. */
   readonly auth: boolean;
+  /** Run only the topics bench (bench/topics.ts): publishes/s, units and latency for 1, 10 and 100 subscriptions. */
+  readonly topics: boolean;
 }
 
-export const USAGE = `usage: npm run bench -- [--json] [--seconds N] [--warmup N] [--only NAME[,NAME]] [--rounds N] [--auth]
+export const USAGE = `usage: npm run bench -- [--json] [--seconds N] [--warmup N] [--only NAME[,NAME]] [--rounds N] [--auth] [--topics]
 
   --json        print one JSON object on stdout (progress goes to stderr)
   --seconds N   measured window per run, in seconds (default 15)
@@ -31,7 +33,9 @@ export const USAGE = `usage: npm run bench -- [--json] [--seconds N] [--warmup N
                 by default; with --only, only when named)
   --rounds N    long-poll wake-up samples (default 50; 0 skips the long-poll test)
   --by-action   also split the service's capacity by action under load (AsyncLocalStorage; costs a few % CPU)
-  --auth        run the service with SigV4 authentication on, as deployed (the clients' key is in the table)`;
+  --auth        run the service with SigV4 authentication on, as deployed (the clients' key is in the table)
+  --topics      run only the topics bench: publishes/s, WCU/RCU per publish and publish latency with 1, 10
+                and 100 subscribed queues (--seconds, --warmup, --json and --auth apply)`;
 
 /** Thrown for a flag the bench does not know or a value it cannot use; run.ts prints it with USAGE. */
 export class UsageError extends Error {}
@@ -41,6 +45,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
   let json = false;
   let byAction = false;
   let auth = false;
+  let topics = false;
   let windowSeconds = 15;
   let warmupSeconds = 3;
   let longPollRounds = 50;
@@ -62,6 +67,9 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
       case '--auth':
         auth = true;
         break;
+      case '--topics':
+        topics = true;
+        break;
       case '--seconds':
         windowSeconds = positiveNumber(flag, value());
         break;
@@ -82,6 +90,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     json,
     byAction,
     auth,
+    topics,
     windowSeconds,
     warmupSeconds,
     longPollRounds,

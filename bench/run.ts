@@ -26,6 +26,7 @@ import { toJson } from './report-json.js';
 import { toText } from './report-text.js';
 import { type ServerProcess, startServerProcess } from './server-handle.js';
 import { createQueue, SqsTarget } from './sqs-target.js';
+import { runTopicsBench } from './topics.js';
 import {
   type BenchConfig,
   BODY_BYTES,
@@ -52,6 +53,11 @@ async function main(): Promise<void> {
     return;
   }
   const options = parseArgs(argv);
+  if (options.topics) {
+    if (options.json) console.log = console.error;
+    await runTopicsBench(options);
+    return;
+  }
   const {
     standard: configs,
     fifo: fifoConfigs,
