@@ -37,6 +37,17 @@ export class ConsumerRegistry {
     );
   }
 
+  /**
+   * The enabled consumers of a queue someone kicked: a kick means the kicker saw a consumer, so a copy without
+   * one (read before the consumer was registered) is read again.
+   */
+  async consumersOfKicked(queueName: string): Promise<ConsumerRegistration[]> {
+    const consumers = await this.consumersOf(queueName);
+    if (consumers.length > 0) return consumers;
+    this.invalidate();
+    return this.consumersOf(queueName);
+  }
+
   /** Forgets the copy: the next read goes to the table. */
   invalidate(): void {
     this.cached = undefined;

@@ -69,12 +69,10 @@ async function queueFacts(
   queueName: string,
 ): Promise<{ fifo: boolean; visibilityTimeoutSeconds: number }> {
   try {
-    const attributes = await engine.getQueueAttributes({
-      queueName,
-      attributeNames: ['FifoQueue', 'VisibilityTimeout'],
-    });
+    const attributes = await engine.getQueueAttributes({ queueName, attributeNames: ['VisibilityTimeout'] });
     return {
-      fifo: attributes.FifoQueue === 'true',
+      // SQS answers "Unknown Attribute" for FifoQueue on a Standard queue; the name tells the type.
+      fifo: queueName.endsWith('.fifo'),
       visibilityTimeoutSeconds: Number(attributes.VisibilityTimeout ?? '30'),
     };
   } catch (error) {

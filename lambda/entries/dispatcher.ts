@@ -78,7 +78,7 @@ export function createDispatcherHandler(options: DispatcherHandlerOptions = {}):
     try {
       const result = await dispatchQueue(event, {
         engine: service.engine,
-        consumersOf: (queueName) => registry.consumersOf(queueName),
+        consumersOf: (queueName) => registry.consumersOfKicked(queueName),
         slots: new DynamoConcurrencySlots(clients.db, {
           leaseUntilMs: () => deadlineMs + LEASE_MARGIN_MS,
           nowMs: Date.now,

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** esbuild bundles three functions, on a two-core machine that runs other test files meanwhile. */
+/** esbuild bundles the service's functions, on a two-core machine that runs other test files meanwhile. */
 export const BUNDLING_TIMEOUT_MS = 300_000;
 
 /** The service's functions, found in the template by the start of their description (lib/queue-service.ts). */
@@ -15,6 +15,7 @@ const FUNCTIONS = {
   request: 'SQS-compatible service: answers every SQS request',
   background: 'SQS-compatible service: message move tasks',
   queueResource: 'SQS-compatible service: creates, updates and deletes the queues',
+  dispatcher: "SQS-compatible service: invokes the queues' Lambda consumers",
 } as const;
 
 export type BundledFunction = keyof typeof FUNCTIONS;
@@ -87,5 +88,5 @@ export function functionAssetDirectory(
   return join(outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
 }
 
-/** The three functions, in the order {@link FUNCTIONS} lists them. */
+/** The functions, in the order {@link FUNCTIONS} lists them. */
 export const BUNDLED_FUNCTIONS = Object.keys(FUNCTIONS) as BundledFunction[];

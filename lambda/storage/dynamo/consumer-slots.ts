@@ -103,6 +103,7 @@ export class DynamoConcurrencySlots implements ConcurrencySlots {
         Delete: {
           Key: key,
           ConditionExpression: holdsLease,
+          ExpressionAttributeNames: ownerName,
           ExpressionAttributeValues: { ':owner': owner },
         },
       },
@@ -115,6 +116,7 @@ export class DynamoConcurrencySlots implements ConcurrencySlots {
     await this.db.delete({
       Key: key,
       ConditionExpression: holdsLease,
+      ExpressionAttributeNames: ownerName,
       ExpressionAttributeValues: { ':owner': owner },
     });
     return true;
@@ -152,7 +154,9 @@ const MAX_TRIES = 16;
 /** A wake counter nobody touched for this long is garbage: TTL removes it (a missing counter reads as 0). */
 const WAKE_KEPT_MS = 86_400_000;
 const slotIsFree = 'attribute_not_exists(pk) OR untilMs <= :now';
-const holdsLease = 'owner = :owner';
+const holdsLease = '#owner = :owner';
+/** `owner` is a DynamoDB reserved word. */
+const ownerName = { '#owner': 'owner' };
 
 /** Leases past their end are garbage a day later; TTL collects them. */
 function ttlOf(untilMs: number): number {
