@@ -151,13 +151,17 @@ export class QueueOverview {
       return fresh || !cached || nowMs - cached.measuredMs >= COUNTS_MAX_AGE_MS;
     });
     if (wanted.length === 0) return;
-    const done = Promise.all(wanted.map((record) => this.enqueue(record)));
+    const measuring = wanted.map((record) => this.enqueue(record));
     if (fresh) {
-      await done;
+      await Promise.all(measuring);
       return;
     }
     // A failed count keeps the old one; the next list asks again.
-    done.catch(() => undefined);
+    for (const pending of measuring) pending.catch(() => undefined);
+    // Only counts never measured are waited for; stale ones answer as they are (with their time) and refresh behind.
+    const done = Promise.all(
+      measuring.filter((_, k) => this.counts.get(countKey(wanted[k] as QueueRecord))?.counts === undefined),
+    );
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       done,
