@@ -223,6 +223,9 @@ describe('the queue page', () => {
     await openConsole(page, service.url, queuePath(queue.name));
 
     await page.getByRole('button', { name: 'Purge…' }).click();
+    await page.keyboard.press('Escape');
+    const closedByEscape = (await page.locator('#purge-input').count()) === 0;
+    await page.getByRole('button', { name: 'Purge…' }).click();
     const purge = page.getByRole('button', { name: 'Purge', exact: true });
     const disabledAtFirst = await purge.isDisabled();
     await page.locator('#purge-input').fill(`${queue.name}x`);
@@ -232,6 +235,7 @@ describe('the queue page', () => {
     await purge.click();
     await textOf(page.locator('p.notice'), (t) => t.startsWith('Purged'));
 
+    expect(closedByEscape).toBe(true);
     expect(disabledAtFirst).toBe(true);
     expect(disabledWhenWrong).toBe(true);
     expect(await queue.receive({ waitTimeSeconds: 1 })).toEqual([]);

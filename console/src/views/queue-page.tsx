@@ -28,6 +28,15 @@ export function QueuePage(props: { name: string; session: Session }): JSX.Elemen
   useEffect(() => {
     document.title = `${name} · Queues`;
   }, [name]);
+  // Escape closes an open send, purge or delete panel, as it would a dialog.
+  useEffect(() => {
+    if (panel === 'none') return;
+    const close = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') setPanel('none');
+    };
+    addEventListener('keydown', close);
+    return () => removeEventListener('keydown', close);
+  }, [panel]);
 
   const changed = (message: string) => {
     setNotice(message);
