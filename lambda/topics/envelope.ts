@@ -111,12 +111,12 @@ function envelope(
     'UnsubscribeURL',
     `${notification.serviceUrl}/?Action=Unsubscribe&SubscriptionArn=${subscriptionArn}`,
   ]);
-  const lines = fields.map(([name, value]) => `  ${JSON.stringify(name)} : ${JSON.stringify(value)}`);
+  const lines = fields.map(([name, value]) => `  ${JSON.stringify(name)} : ${json(value)}`);
   const attributes = Object.entries(notification.messageAttributes);
   if (attributes.length > 0) {
     const entries = attributes.map(
       ([name, value]) =>
-        `    ${JSON.stringify(name)} : ${JSON.stringify({
+        `    ${json(name)} : ${json({
           Type: value.dataType,
           Value: value.binaryValue ? Buffer.from(value.binaryValue).toString('base64') : value.stringValue,
         })}`,
@@ -124,4 +124,12 @@ function envelope(
     lines.push(`  "MessageAttributes" : {\n${entries.join(',\n')}\n  }`);
   }
   return `{\n${lines.join(',\n')}\n}`;
+}
+
+/** Characters SQS refuses in a message body that JSON.stringify leaves as they are. */
+const NOT_FOR_SQS = /[\uFFFE\uFFFF]/g;
+
+/** JSON text an SQS queue accepts: U+FFFE and U+FFFF, which SQS refuses, written as escapes (still the same JSON). */
+function json(value: unknown): string {
+  return JSON.stringify(value).replace(NOT_FOR_SQS, (char) => `\\u${char.charCodeAt(0).toString(16)}`);
 }

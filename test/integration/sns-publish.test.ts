@@ -117,6 +117,17 @@ describe('Publish to a topic with a queue subscribed', () => {
     },
   );
 
+  it('delivers a message with control characters and U+FFFF inside the envelope, escaped as JSON', async () => {
+    const { sns, sqs, topicArn, queue } = await subscribedQueue();
+    const message = 'bell\u0007 nul\u0000 nonchar\uFFFF end';
+
+    await sns.send(new PublishCommand({ TopicArn: topicArn, Message: message }));
+    const [received] = await receiveAll(sqs, queue.url, 1);
+
+    expect(JSON.parse(received?.Body ?? '{}').Message).toBe(message);
+    expect(received?.Body).toContain('\\uffff');
+  });
+
   it('delivers the bare message and its attributes with RawMessageDelivery', async () => {
     const { sns, sqs, topicArn, queue } = await subscribedQueue({ RawMessageDelivery: 'true' });
 
