@@ -21,7 +21,16 @@ function hasAwsCli(): boolean {
 
 /** Runs `aws --endpoint-url <url> sqs ...` with the test server's key and parses its JSON output. */
 async function awsSqs(endpoint: string, args: readonly string[]): Promise<Record<string, unknown>> {
-  const { stdout } = await run('aws', ['--endpoint-url', endpoint, '--output', 'json', 'sqs', ...args], {
+  return awsCli(endpoint, ['sqs', ...args]);
+}
+
+/** Runs `aws --endpoint-url <url> sns ...` (SNS on the same endpoint) and parses its JSON output. */
+async function awsSns(endpoint: string, args: readonly string[]): Promise<Record<string, unknown>> {
+  return awsCli(endpoint, ['sns', ...args]);
+}
+
+async function awsCli(endpoint: string, args: readonly string[]): Promise<Record<string, unknown>> {
+  const { stdout } = await run('aws', ['--endpoint-url', endpoint, '--output', 'json', ...args], {
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
@@ -85,5 +94,71 @@ describe.runIf(hasAwsCli())('AWS CLI', () => {
       Attributes: { ApproximateReceiveCount: '1' },
     });
     expect(after.Messages ?? []).toEqual([]);
+  }, 60_000);
+
+  it('creates a topic, subscribes a queue with a filter policy and delivers only the matching publish', async () => {
+    const { url } = await testClients();
+    const queue = await awsSqs(url, ['create-queue', '--queue-name', uniqueQueueName('cli-sub')]);
+    const queueUrl = String(queue.QueueUrl);
+    const arn = await awsSqs(url, [
+      'get-queue-attributes',
+      '--queue-url',
+      queueUrl,
+      '--attribute-names',
+      'QueueArn',
+    ]);
+    const queueArn = String((arn.Attributes as Record<string, string>).QueueArn);
+
+    const topic = await awsSns(url, ['create-topic', '--name', uniqueQueueName('cli-topic')]);
+    const topicArn = String(topic.TopicArn);
+    const subscription = await awsSns(url, [
+      'subscribe',
+      '--topic-arn',
+      topicArn,
+      '--protocol',
+      'sqs',
+      '--notification-endpoint',
+      queueArn,
+      '--attributes',
+      JSON.stringify({ FilterPolicy: JSON.stringify({ store: ['example_corp'] }) }),
+      '--return-subscription-arn',
+    ]);
+    const matching = await awsSns(url, [
+      'publish',
+      '--topic-arn',
+      topicArn,
+      '--message',
+      'for the store',
+      '--message-attributes',
+      JSON.stringify({ store: { DataType: 'String', StringValue: 'example_corp' } }),
+    ]);
+    await awsSns(url, [
+      'publish',
+      '--topic-arn',
+      topicArn,
+      '--message',
+      'for someone else',
+      '--message-attributes',
+      JSON.stringify({ store: { DataType: 'String', StringValue: 'other' } }),
+    ]);
+    const received = await awsSqs(url, [
+      'receive-message',
+      '--queue-url',
+      queueUrl,
+      '--max-number-of-messages',
+      '10',
+      '--wait-time-seconds',
+      '2',
+    ]);
+
+    expect(String(subscription.SubscriptionArn)).toMatch(new RegExp(`^${topicArn}:`));
+    const messages = (received.Messages ?? []) as { Body: string }[];
+    expect(messages.map((m) => JSON.parse(m.Body))).toEqual([
+      expect.objectContaining({
+        Type: 'Notification',
+        MessageId: matching.MessageId,
+        Message: 'for the store',
+      }),
+    ]);
   }, 60_000);
 });
