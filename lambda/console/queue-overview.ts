@@ -12,8 +12,10 @@ export const COUNTS_MAX_AGE_MS = 5_000;
 export const COUNTS_BUDGET_MS = 300;
 /** Counts measured at once, by all lists together. */
 const CONCURRENT_COUNTS = 4;
-/** Queue records are reused this long (as the engine's queue directory does): a queue made elsewhere shows within it. */
+/** Queue records are reused this long without a new read (as the engine's queue directory does). */
 const RECORDS_MAX_AGE_MS = 1_000;
+/** Older records are still answered, while a new read runs, up to this age. */
+const RECORDS_STALE_MS = 30_000;
 /** Queue records read per page. */
 const RECORDS_PAGE = 1_000;
 
@@ -53,7 +55,8 @@ export class QueueOverview {
     { record: QueueRecord; resolve: () => void; reject: (error: unknown) => void }
   >();
   private workers = 0;
-  private records?: { readAtMs: number; records: Promise<QueueRecord[]> };
+  private records?: { readAtMs: number; records: Promise<QueueRecord[]>; settled: boolean };
+  private refreshing?: Promise<QueueRecord[]>;
 
   constructor(
     private readonly options: {
@@ -66,17 +69,47 @@ export class QueueOverview {
     this.store = guardStore(options.store);
   }
 
-  /** Every queue record of the account, in name order (reused for a moment). */
+  /**
+   * Every queue record of the account, in name order. Records read less than {@link RECORDS_MAX_AGE_MS} ago are
+   * reused; older ones (up to {@link RECORDS_STALE_MS}) are answered while a fresh read runs for the next list, so a
+   * poll never waits for a read of 1,000 records; a queue made elsewhere shows by the next poll.
+   */
   async allRecords(): Promise<QueueRecord[]> {
     const nowMs = this.options.clock.nowMs();
-    if (!this.records || nowMs - this.records.readAtMs >= RECORDS_MAX_AGE_MS) {
-      const records = this.readRecords();
-      this.records = { readAtMs: nowMs, records };
-      records.catch(() => {
-        if (this.records?.records === records) this.records = undefined;
-      });
+    const current = this.records;
+    const ageMs = current ? nowMs - current.readAtMs : Number.POSITIVE_INFINITY;
+    if (current && ageMs < RECORDS_MAX_AGE_MS) return current.records;
+    if (current?.settled && ageMs < RECORDS_STALE_MS) {
+      if (!this.refreshing) {
+        this.refreshing = this.startRead(nowMs).finally(() => {
+          this.refreshing = undefined;
+        });
+        this.refreshing.catch(() => undefined);
+      }
+      return current.records;
     }
-    return this.records.records;
+    return this.startRead(nowMs);
+  }
+
+  private startRead(nowMs: number): Promise<QueueRecord[]> {
+    const records = this.readRecords();
+    const entry: { readAtMs: number; records: Promise<QueueRecord[]>; settled: boolean } = {
+      readAtMs: nowMs,
+      records,
+      settled: false,
+    };
+    // A read in the background replaces the answer only once it has one.
+    if (!this.records?.settled) this.records = entry;
+    records.then(
+      () => {
+        entry.settled = true;
+        this.records = entry;
+      },
+      () => {
+        if (this.records === entry) this.records = undefined;
+      },
+    );
+    return records;
   }
 
   /** A change made through the console is seen by its next list. */
