@@ -17,6 +17,7 @@ import { Operation, type TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { QUEUE_METRIC, QUEUE_NAME_DIMENSION } from '../lambda/observability/queue-metrics.js';
+import { TOPIC_METRIC, TOPIC_NAME_DIMENSION } from '../lambda/observability/topic-metrics.js';
 
 /** The DynamoDB operations the runtime sends, for the throttle and system-error graphs. */
 const TABLE_OPERATIONS = [
@@ -156,6 +157,18 @@ export class ServiceMonitoring extends Construct {
       graph('Empty receives', [perQueue(QUEUE_METRIC.emptyReceives, 'Sum')]),
       graph('Delayed messages', [perQueue(QUEUE_METRIC.delayed, 'Maximum')]),
     );
+
+    const perTopic = (metricName: string) =>
+      searchEach(props.metricsNamespace, TOPIC_NAME_DIMENSION, metricName, 'Sum');
+    this.dashboard.addWidgets(
+      new TextWidget({ markdown: '## Topics', width: 24, height: 1 }),
+      graph('Messages published', [perTopic(TOPIC_METRIC.published)]),
+      graph('Notifications delivered', [perTopic(TOPIC_METRIC.delivered)]),
+      graph('Notifications failed and filtered out', [
+        perTopic(TOPIC_METRIC.failed),
+        perTopic(TOPIC_METRIC.filteredOut),
+      ]),
+    );
   }
 }
 
@@ -165,8 +178,18 @@ function graph(title: string, left: IMetric[]): GraphWidget {
 
 /** One line per queue, whatever queues exist: a SEARCH over the namespace's `QueueName` dimension. */
 export function searchEachQueue(namespace: string, metricName: string, statistic: string): MathExpression {
+  return searchEach(namespace, QUEUE_NAME_DIMENSION, metricName, statistic);
+}
+
+/** One line per queue or topic, whatever exist: a SEARCH over the namespace's `QueueName` or `TopicName` dimension. */
+function searchEach(
+  namespace: string,
+  dimension: string,
+  metricName: string,
+  statistic: string,
+): MathExpression {
   return new MathExpression({
-    expression: `SEARCH('{${namespace},${QUEUE_NAME_DIMENSION}} MetricName="${metricName}"', '${statistic}', 300)`,
+    expression: `SEARCH('{${namespace},${dimension}} MetricName="${metricName}"', '${statistic}', 300)`,
     usingMetrics: {},
     label: '',
     period: FIVE_MINUTES,

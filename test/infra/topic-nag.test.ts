@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type App, Stack, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { SubscriptionFilter } from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
@@ -57,5 +58,23 @@ describe('cdk-nag AwsSolutions checks on topics', { timeout: SYNTH_TIMEOUT_MS },
     payments.addSubscription(new QueueSubscription(ledger));
 
     expect(nagViolations(app)).toEqual([]);
+  });
+
+  it("puts every topic's published, delivered, failed and filtered-out counts on the service dashboard", () => {
+    const { service } = new QueueServiceStack(appWithoutBundling(), 'QueueService');
+
+    const dashboard = Object.values(
+      Template.fromStack(Stack.of(service)).findResources('AWS::CloudWatch::Dashboard'),
+    );
+
+    const body = JSON.stringify(dashboard[0]?.Properties.DashboardBody);
+    for (const metric of [
+      'NumberOfMessagesPublished',
+      'NumberOfNotificationsDelivered',
+      'NumberOfNotificationsFailed',
+      'NumberOfNotificationsFilteredOut',
+    ]) {
+      expect(body).toMatch(new RegExp(`SEARCH\\('\\{DynamoSQS,TopicName\\} MetricName=\\W+${metric}\\W`));
+    }
   });
 });
