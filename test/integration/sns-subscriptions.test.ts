@@ -6,13 +6,15 @@ import {
   GetTopicAttributesCommand,
   ListSubscriptionsByTopicCommand,
   ListSubscriptionsCommand,
+  PublishCommand,
   SetSubscriptionAttributesCommand,
   SubscribeCommand,
   UnsubscribeCommand,
 } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
-import { TEST_ACCOUNT_ID } from '../helpers/server.js';
-import { createQueueWithArn, topicClients, uniqueName } from '../helpers/sns.js';
+import { createJsonClient } from '../helpers/json-client.js';
+import { startTestServer, TEST_ACCOUNT_ID } from '../helpers/server.js';
+import { createQueueWithArn, createSnsClient, receiveAll, topicClients, uniqueName } from '../helpers/sns.js';
 import { snsFailure } from '../helpers/sns-failure.js';
 
 async function topicAndQueue(options: { fifo?: boolean } = {}) {
@@ -267,6 +269,32 @@ describe('Unsubscribe and ConfirmSubscription', () => {
     const listed = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }));
 
     expect(listed.Subscriptions).toEqual([]);
+  });
+});
+
+describe('the UnsubscribeURL of an envelope', () => {
+  it('unsubscribes when followed, on a server without --auth', async () => {
+    const server = await startTestServer({ auth: false });
+    const sns = createSnsClient(server.url);
+    const sqs = createJsonClient(server.url);
+    try {
+      const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: uniqueName('unsub') }));
+      const queue = await createQueueWithArn(sqs, uniqueName('unsub'));
+      await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: queue.arn }));
+      await sns.send(new PublishCommand({ TopicArn, Message: 'bye' }));
+      const [message] = await receiveAll(sqs, queue.url, 1);
+
+      const followed = await fetch(JSON.parse(message?.Body ?? '{}').UnsubscribeURL);
+      const listed = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }));
+
+      expect(followed.status).toBe(200);
+      expect(await followed.text()).toContain('<UnsubscribeResponse');
+      expect(listed.Subscriptions).toEqual([]);
+    } finally {
+      sns.destroy();
+      sqs.destroy();
+      await server.close();
+    }
   });
 });
 

@@ -31,6 +31,13 @@ describe('isTopicsRequest', () => {
       request({ query: 'X-Amz-Credential=AKID%2F20261207%2Fus-east-1%2Fsns%2Faws4_request' }),
     ],
     ['the signing certificate', request({ method: 'GET', path: '/sns/SimpleNotificationService-abc.pem' })],
+    [
+      'an UnsubscribeURL',
+      request({
+        method: 'GET',
+        query: 'Action=Unsubscribe&SubscriptionArn=arn:aws:sns:us-east-1:000000000000:t:x',
+      }),
+    ],
   ])('takes %s', (_label, taken) => {
     expect(isTopicsRequest(taken)).toBe(true);
   });
