@@ -210,6 +210,24 @@ describe('parseTopicDeclaration and parseSubscriptionDeclaration', () => {
     ).toEqual({ topic: 'orders-events', queue: 'orders', attributes: { RawMessageDelivery: 'false' } });
   });
 
+  it('answer garbage, huge and deeply nested values with a QueuesConfigError', () => {
+    let deep: unknown = ['x'];
+    for (let i = 0; i < 2_000; i++) deep = { a: deep };
+    const hostile: unknown[] = [
+      { name: 't', displayName: 'x'.repeat(1_000_000) },
+      { name: 't'.repeat(300) },
+      { name: 't', tags: Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`k${i}`, 'v'])) },
+      { name: 't', subscriptions: 'orders' },
+      { name: 't', signatureVersion: { $gt: 1 } },
+    ];
+    for (const json of hostile) expect(() => parseTopicDeclaration(json)).toThrow(QueuesConfigError);
+    for (const filterPolicy of [deep, [], 'x', { a: 'x'.repeat(300_000) }]) {
+      expect(() => parseSubscriptionDeclaration({ topic: 't', queue: 'q', filterPolicy })).toThrow(
+        QueuesConfigError,
+      );
+    }
+  });
+
   it('name what is wrong', () => {
     expect(() => parseSubscriptionDeclaration({ queue: 'orders' })).toThrow(
       /the subscription: topic is required/,
