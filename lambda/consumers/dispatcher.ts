@@ -1,5 +1,6 @@
 import type { SqsEngine } from '../engine/types.js';
 import { BatchReceiver, type QueueFacts, type ReceivedBatch, readQueueFacts } from './batch-receiver.js';
+import { compileConsumerFilters } from './filters.js';
 import { settleBatch } from './outcome.js';
 import type {
   ConcurrencySlot,
@@ -29,7 +30,10 @@ export interface ConsumerDispatcherOptions {
   readonly slots: ConcurrencySlots;
   /** Names the consumer in its slots and reports. @default - the queue name */
   readonly consumerId?: string;
-  /** Whether a record is delivered; one that is not is deleted without invoking. @default - every record */
+  /**
+   * Whether a record is delivered; one that is not is deleted without invoking.
+   * @default - the settings' `filters`, compiled (every record when there are none)
+   */
   readonly filter?: (record: SqsRecord) => boolean;
   readonly listener?: DispatcherListener & {
     /**
@@ -63,6 +67,7 @@ export class ConsumerDispatcher {
   readonly consumerId: string;
   private readonly now: () => number;
   private readonly receiver: BatchReceiver;
+  private readonly filter: ((record: SqsRecord) => boolean) | undefined;
   private readonly pollers = new Set<Promise<void>>();
   private readonly wakeWaiters = new Set<() => void>();
   private facts: { value: QueueFacts; readAtMs: number } | undefined;
@@ -74,6 +79,7 @@ export class ConsumerDispatcher {
 
   constructor(private readonly options: ConsumerDispatcherOptions) {
     this.consumerId = options.consumerId ?? options.settings.queueName;
+    this.filter = options.filter ?? compileConsumerFilters(options.settings.filters);
     this.now = options.now ?? Date.now;
     this.receiver = new BatchReceiver({
       engine: options.engine,
@@ -184,7 +190,7 @@ export class ConsumerDispatcher {
     const facts = await this.queueFacts();
     const batch = await this.receiver.receiveBatch(facts, this.options.engine);
     if (batch.records.length === 0) return 'empty';
-    const filter = this.options.filter;
+    const filter = this.filter;
     const delivered = filter ? batch.records.filter((record) => filter(record)) : batch.records;
     if (delivered.length < batch.records.length) await this.dropFiltered(batch, delivered);
     if (delivered.length > 0) await this.invoke({ ...batch, records: delivered }, facts);
@@ -194,7 +200,7 @@ export class ConsumerDispatcher {
   private async dropFiltered(batch: ReceivedBatch, delivered: readonly SqsRecord[]): Promise<void> {
     const keep = new Set(delivered.map((record) => record.messageId));
     const dropped = batch.records.filter((record) => !keep.has(record.messageId));
-    const deleted = await this.deleteHeld(dropped, batch);
+    const deleted = (await this.deleteHeld(dropped, batch)).size;
     if (deleted < dropped.length) this.requestWake(batch.visibleAgainAtMs);
     const report = {
       consumerId: this.consumerId,
@@ -252,7 +258,8 @@ export class ConsumerDispatcher {
       batch.records.filter((record) => toDelete.has(record.messageId)),
       batch,
     );
-    const kept = batch.records.length - deleted;
+    const keptMessageIds = batch.records.map((record) => record.messageId).filter((id) => !deleted.has(id));
+    const kept = keptMessageIds.length;
     if (answer === 'timeout') {
       // The handler may still run (locally it cannot be killed): its messages stay hidden until it ends.
       void running.finally(() => {
@@ -269,8 +276,9 @@ export class ConsumerDispatcher {
       outcome: settlement.outcome,
       durationMs,
       oldestRecordAgeMs: Math.max(0, startMs - oldestSentMs),
-      deleted,
+      deleted: deleted.size,
       kept,
+      keptMessageIds,
       ...(kept > 0 ? { retryAtMs: keeper.visibleAgainAtMs } : {}),
       ...(answer !== 'timeout' && answer.kind === 'failed' ? { error: answer.error } : {}),
       ...(answer === 'timeout'
@@ -288,12 +296,14 @@ export class ConsumerDispatcher {
   }
 
   /** Deletes the records this dispatcher still holds; one it no longer holds may be another receiver's now. */
-  private async deleteHeld(records: readonly SqsRecord[], batch: ReceivedBatch): Promise<number> {
+  /** Deletes the records this dispatcher still holds (one it no longer holds may be another's now); returns the ids deleted. */
+  private async deleteHeld(records: readonly SqsRecord[], batch: ReceivedBatch): Promise<Set<string>> {
     const held = records.filter((record) => this.isHeld(record, batch));
     const result = await deleteRecords(this.options.engine, this.options.settings.queueName, held, (error) =>
       this.options.listener?.onError?.(error, 'delete'),
     );
-    return result.deleted;
+    const failed = new Set(result.failedIds);
+    return new Set(held.map((record) => record.messageId).filter((id) => !failed.has(id)));
   }
 
   private isHeld(record: SqsRecord, batch: ReceivedBatch): boolean {

@@ -85,6 +85,8 @@ export interface InvocationReport {
   readonly deleted: number;
   /** Records that stay in the queue and come back after their visibility timeout. */
   readonly kept: number;
+  /** The message ids of the kept records: failed ones, and any whose delete failed or came too late. */
+  readonly keptMessageIds: readonly string[];
   /** When the kept records become visible again (epoch ms); absent when none were kept. */
   readonly retryAtMs?: number;
   /** The handler's error, for an `error` or `timeout` outcome. @default - absent */

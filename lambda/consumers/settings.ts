@@ -3,6 +3,7 @@
  * checked, with Lambda's ranges and in the words of its errors. The CDK construct and the local queues file
  * both call `validateConsumerSettings`; nothing here may import Node-only modules.
  */
+import { filterProblems } from './filters.js';
 
 /** Lambda's default: 10 records per invocation. */
 export const DEFAULT_BATCH_SIZE = 10;
@@ -133,6 +134,9 @@ export function validateConsumerSettings(
       setting: 'filters',
       problem: `must be a list of at most ${MAX_FILTERS} filter patterns (given ${Array.isArray(filters) ? filters.length : show(filters)})`,
     });
+  }
+  if (Array.isArray(filters) && filters.length <= MAX_FILTERS) {
+    for (const problem of filterProblems(filters)) issues.push({ setting: 'filters', problem });
   }
   const timeoutMs = input.timeoutMs;
   if (

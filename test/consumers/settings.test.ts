@@ -108,3 +108,34 @@ describe('validateConsumerSettings', () => {
     expect(problemsOf(result)).toEqual([]);
   });
 });
+
+describe('validateConsumerSettings filters', () => {
+  it('refuses a pattern Lambda would refuse, naming it', () => {
+    const result = validateConsumerSettings(
+      { queueName: 'q', filters: [{ body: { kind: ['a'] } }, { body: { kind: [] } }] },
+      false,
+    );
+
+    expect(problemsOf(result)).toEqual([
+      'filters: filters[1]: Event pattern is not valid. Reason: Empty arrays are not allowed',
+    ]);
+  });
+
+  it('accepts patterns as objects, JSON text and Lambda Filter objects', () => {
+    const pattern = { body: { kind: ['a'] } };
+    const result = validateConsumerSettings(
+      {
+        queueName: 'q',
+        filters: [
+          pattern,
+          JSON.stringify(pattern),
+          { Pattern: JSON.stringify(pattern) },
+          { pattern: JSON.stringify(pattern) },
+        ],
+      },
+      false,
+    );
+
+    expect(problemsOf(result)).toEqual([]);
+  });
+});
