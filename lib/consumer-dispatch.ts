@@ -7,7 +7,6 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { type IRole, Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ServiceFunction } from './service-function.js';
@@ -87,18 +86,5 @@ export class ConsumerDispatch extends Construct {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
     for (const action of props.alarmActions ?? []) this.dispatcherErrorsAlarm.addAlarmAction(action);
-  }
-
-  /**
-   * Lets the dispatcher invoke `target` (only it): an IAM policy in `scope`'s stack, attached to the dispatcher's
-   * role, so a consumer in another stack references the service and not the other way round.
-   */
-  grantInvoke(scope: Construct, id: string, target: IFunction): Policy {
-    return new Policy(scope, id, {
-      roles: [this.dispatcherRole],
-      statements: [
-        new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [target.functionArn] }),
-      ],
-    });
   }
 }

@@ -7,6 +7,7 @@ import {
   Stats,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
+import { type IRole, Policy, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
 import type { IEventSource, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct, type IConstruct } from 'constructs';
 import { type ConsumerSettingsInput, validateConsumerSettings } from '../lambda/consumers/settings.js';
@@ -107,7 +108,6 @@ export class QueueEventSource implements IEventSource {
         `QueueEventSource on queue '${this.queue.queueName}' is already bound to a function; make one per function`,
       );
     }
-    const dispatch = consumerDispatchOf(this.queue);
     const timeout = this.props.functionTimeout ?? timeoutOf(target);
     const timeoutSeconds =
       timeout && !Token.isUnresolved(timeout.toSeconds()) ? timeout.toSeconds() : undefined;
@@ -119,7 +119,13 @@ export class QueueEventSource implements IEventSource {
     if (timeoutSeconds !== undefined) this.checkTimeout(timeoutSeconds);
 
     const scope = new Construct(target, `QueueEventSource${idOf(this.queue)}`);
-    const policy = dispatch.grantInvoke(scope, 'InvokePolicy', target);
+    // In the consumer's stack: a policy in the service's stack would make the service depend on this one.
+    const policy = new Policy(scope, 'InvokePolicy', {
+      roles: [dispatcherRoleOf(this.queue, scope)],
+      statements: [
+        new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [target.functionArn] }),
+      ],
+    });
     const declaration: ConsumerDeclaration = {
       ...settingsInput(this.queue.queueName, this.props),
       functionArn: target.functionArn,
@@ -276,15 +282,20 @@ function filterProblems(filters: readonly { [key: string]: unknown }[]): string[
   return problems;
 }
 
-/** The dispatcher of the queue's service; only a `QueueService` of this app has one. */
-function consumerDispatchOf(queue: IConsumableQueue): ConsumerDispatch {
+/**
+ * The role the queue's service invokes consumers with: a `QueueService` of this app's own, or the role ARN
+ * another app's service was described with.
+ */
+function dispatcherRoleOf(queue: IConsumableQueue, scope: Construct): IRole {
   const dispatch = (queue.service as { consumerDispatch?: ConsumerDispatch }).consumerDispatch;
-  if (!dispatch) {
+  if (dispatch) return dispatch.dispatcherRole;
+  const arn = queue.service.consumerDispatcherRoleArn;
+  if (arn === undefined) {
     throw new Error(
-      `QueueEventSource on queue '${queue.queueName}': its service must be a QueueService of this CDK app (its dispatcher invokes the function)`,
+      `QueueEventSource on queue '${queue.queueName}': its service names no consumerDispatcherRoleArn; use a QueueService, or give its dispatcher role's ARN`,
     );
   }
-  return dispatch;
+  return Role.fromRoleArn(scope, 'DispatcherRole', arn);
 }
 
 /** The timeout of a `Function`, or of the function behind a `Version` or `Alias`; undefined when unknown. */

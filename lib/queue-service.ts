@@ -94,6 +94,7 @@ export class QueueService extends Construct implements IQueueService {
   readonly queueResourceFunction: ServiceFunction;
   /** The dispatcher that runs the queues' Lambda consumers (`QueueEventSource`). */
   readonly consumerDispatch: ConsumerDispatch;
+  readonly consumerDispatcherRoleArn: string;
   /** The custom domain, when the props name one. */
   readonly domainName?: HttpDomainName;
   readonly monitoring: ServiceMonitoring;
@@ -170,6 +171,7 @@ export class QueueService extends Construct implements IQueueService {
       kickers: [this.requestFunction, this.backgroundFunction],
       alarmActions: props.alarmActions ?? [],
     });
+    this.consumerDispatcherRoleArn = this.consumerDispatch.dispatcherRole.roleArn;
 
     for (const each of [
       this.requestFunction,

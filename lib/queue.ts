@@ -39,6 +39,12 @@ export interface IQueueService {
   readonly serviceToken: string;
   /** The CloudWatch namespace of the per-queue metrics. */
   readonly metricsNamespace: string;
+  /**
+   * The role the service's dispatcher invokes consumers with (`QueueEventSource` grants it
+   * `lambda:InvokeFunction` on each consumer's function).
+   * @default - none: the queues of this service take no `QueueEventSource`
+   */
+  readonly consumerDispatcherRoleArn?: string;
 }
 
 /** An alarm on the number of messages waiting in a dead-letter queue. */

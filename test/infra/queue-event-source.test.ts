@@ -294,7 +294,7 @@ describe('QueueEventSource validation', { timeout: SYNTH_TIMEOUT_MS }, () => {
     ).not.toThrow();
   });
 
-  it('needs a QueueService of this app, whose dispatcher invokes the function', () => {
+  it("needs the dispatcher role of another app's service, and grants it the invoke", () => {
     const elsewhere: IQueueService = {
       endpoint: 'https://sqs.example.com',
       accountId: '123456789012',
@@ -303,10 +303,28 @@ describe('QueueEventSource validation', { timeout: SYNTH_TIMEOUT_MS }, () => {
       metricsNamespace: 'DynamoSQS',
     };
     const queue = Queue.fromQueueName({ service: elsewhere, queueName: 'orders' });
+    const withRole = Queue.fromQueueName({
+      service: { ...elsewhere, consumerDispatcherRoleArn: 'arn:aws:iam::123456789012:role/dispatcher' },
+      queueName: 'orders',
+    });
     const fn = userFunction(stack, 'Elsewhere');
+    const other = userFunction(stack, 'ElsewhereToo');
 
     expect(() => fn.addEventSource(new QueueEventSource(queue))).toThrow(
-      /must be a QueueService of this CDK app/,
+      /names no consumerDispatcherRoleArn/,
     );
+    other.addEventSource(new QueueEventSource(withRole));
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: ['dispatcher'],
+      PolicyDocument: {
+        Statement: [
+          {
+            Action: 'lambda:InvokeFunction',
+            Effect: 'Allow',
+            Resource: { 'Fn::GetAtt': [stack.getLogicalId(other.node.defaultChild as never), 'Arn'] },
+          },
+        ],
+      },
+    });
   });
 });

@@ -22,6 +22,8 @@ const SERVICE: IQueueService = {
   region: TEST_REGION,
   serviceToken: 'arn:aws:lambda:us-east-1:000000000000:function:provider',
   metricsNamespace: 'DynamoSQS',
+  // The example's consumer grants this role the invoke.
+  consumerDispatcherRoleArn: 'arn:aws:iam::000000000000:role/dispatcher',
 };
 
 interface CustomResource {
