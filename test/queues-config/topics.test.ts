@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readQueuesConfigFile } from '../../bin/queues-config-file.js';
 import { QueuesConfigError } from '../../lambda/queues-config/schema.js';
 import {
   parseSubscriptionDeclaration,
@@ -81,6 +82,15 @@ describe('parseTopics', () => {
         },
         subscriptions: [],
       },
+    ]);
+  });
+
+  it('reads the example file examples/topics.json', async () => {
+    const file = await readQueuesConfigFile('examples/topics.json');
+
+    expect(file.topics.map((topic) => [topic.name, topic.subscriptions.map((s) => s.queue)])).toEqual([
+      ['order-events', ['orders', 'shipping']],
+      ['payments.fifo', ['ledger.fifo']],
     ]);
   });
 
