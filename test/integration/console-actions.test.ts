@@ -220,6 +220,24 @@ describe('console actions', () => {
     });
   });
 
+  it('deletes a FIFO message a lock holds behind its head; the consumer still deletes the rest of its lock', async () => {
+    const console = await consoleClient();
+    const queue = await createTestQueue('json', { FifoQueue: 'true', ContentBasedDeduplication: 'true' });
+    for (const body of ['m1', 'm2', 'm3']) await queue.send(body, { messageGroupId: 'g' });
+    const locked = await queue.receive({ maxNumberOfMessages: 2, visibilityTimeout: 30 });
+    const second = (await peek(console, queue)).find((m) => m.body === 'm2');
+
+    const deleted = await console.delete(queuePath(queue.name, `/messages/${second?.messageId}`), undefined, {
+      query: { locator: second?.locator ?? '' },
+    });
+    await queue.delete(locked[0]?.receiptHandle ?? '');
+    const next = await queue.receiveAll(1);
+
+    expect(locked.map((m) => m.body)).toEqual(['m1', 'm2']);
+    expect(deleted.status).toBe(200);
+    expect(next.map((m) => m.body)).toEqual(['m3']);
+  });
+
   it('deletes the only message of a FIFO group, and the group accepts new messages', async () => {
     const console = await consoleClient();
     const queue = await createTestQueue('json', { FifoQueue: 'true', ContentBasedDeduplication: 'true' });
