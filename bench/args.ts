@@ -19,9 +19,11 @@ export interface BenchOptions {
   readonly auth: boolean;
   /** Run only the topics bench (bench/topics.ts): publishes/s, units and latency for 1, 10 and 100 subscriptions. */
   readonly topics: boolean;
+  /** Run only the consumers bench (bench/consumers.ts): send-to-invoke latency, records/s, idle invocations. */
+  readonly consumers: boolean;
 }
 
-export const USAGE = `usage: npm run bench -- [--json] [--seconds N] [--warmup N] [--only NAME[,NAME]] [--rounds N] [--auth] [--topics]
+export const USAGE = `usage: npm run bench -- [--json] [--seconds N] [--warmup N] [--only NAME[,NAME]] [--rounds N] [--auth] [--topics] [--consumers]
 
   --json        print one JSON object on stdout (progress goes to stderr)
   --seconds N   measured window per run, in seconds (default 15)
@@ -35,7 +37,9 @@ export const USAGE = `usage: npm run bench -- [--json] [--seconds N] [--warmup N
   --by-action   also split the service's capacity by action under load (AsyncLocalStorage; costs a few % CPU)
   --auth        run the service with SigV4 authentication on, as deployed (the clients' key is in the table)
   --topics      run only the topics bench: publishes/s, WCU/RCU per publish and publish latency with 1, 10
-                and 100 subscribed queues (--seconds, --warmup, --json and --auth apply)`;
+                and 100 subscribed queues (--seconds, --warmup, --json and --auth apply)
+  --consumers   run only the local consumers bench: send-to-invoke latency p50/p99, records/s and
+                invocations per minute on an empty queue, Standard and FIFO (--seconds is the idle window)`;
 
 /** Thrown for a flag the bench does not know or a value it cannot use; run.ts prints it with USAGE. */
 export class UsageError extends Error {}
@@ -46,6 +50,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
   let byAction = false;
   let auth = false;
   let topics = false;
+  let consumers = false;
   let windowSeconds = 15;
   let warmupSeconds = 3;
   let longPollRounds = 50;
@@ -70,6 +75,9 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
       case '--topics':
         topics = true;
         break;
+      case '--consumers':
+        consumers = true;
+        break;
       case '--seconds':
         windowSeconds = positiveNumber(flag, value());
         break;
@@ -91,6 +99,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     byAction,
     auth,
     topics,
+    consumers,
     windowSeconds,
     warmupSeconds,
     longPollRounds,

@@ -10,6 +10,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type BenchOptions, parseArgs, USAGE, UsageError } from './args.js';
+import { runConsumersBench } from './consumers.js';
 import { type LifecycleCost, measureCostPerAction, standardCostQueue } from './cost-per-action.js';
 import { type DeadLetterResult, measureDeadLetter } from './dead-letter.js';
 import { DUMMY_CREDENTIALS, type LocalDynamo, REGION, startLocalDynamo } from './dynamo-local.js';
@@ -53,6 +54,11 @@ async function main(): Promise<void> {
     return;
   }
   const options = parseArgs(argv);
+  if (options.consumers) {
+    if (options.json) console.log = console.error;
+    await runConsumersBench(options);
+    return;
+  }
   if (options.topics) {
     if (options.json) console.log = console.error;
     await runTopicsBench(options);
