@@ -222,18 +222,14 @@ describe('Publish to a topic with a queue subscribed', () => {
   });
 
   it('sends a message its queue cannot take to the subscription dead-letter queue', async () => {
-    const { sns, sqs } = await topicClients();
+    const { sqs } = await topicClients();
     const dlq = await createQueueWithArn(sqs, uniqueName('dlq'));
-    const {
-      sns: client,
-      topicArn,
-      queue,
-    } = await subscribedQueue({
+    const { sns, topicArn, queue } = await subscribedQueue({
       RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn }),
     });
     await sqs.send(new DeleteQueueCommand({ QueueUrl: queue.url }));
 
-    const { MessageId } = await client.send(
+    const { MessageId } = await sns.send(
       new PublishCommand({ TopicArn: topicArn, Message: 'undeliverable' }),
     );
     const [dead] = await receiveAll(sqs, dlq.url, 1);
