@@ -152,6 +152,25 @@ describe('console peek', () => {
     expect(whole.json.bodyTruncated).toBe(false);
   });
 
+  it('sends a 1 MiB body from the console and reads it back whole', async () => {
+    const console = await consoleClient();
+    const queue = await createTestQueue('json');
+    const body = 'x'.repeat(1_048_576);
+
+    const sent = await console.post(queuePath(queue.name, '/messages'), { body });
+    const [cut] = (await console.get(queuePath(queue.name, '/messages'))).json.messages as Peeked[];
+    const whole = await console.get(queuePath(queue.name, `/messages/${cut?.messageId}`), {
+      query: { locator: cut?.locator ?? '' },
+    });
+    const tooBig = await console.post(queuePath(queue.name, '/messages'), { body: `${body}x` });
+
+    expect(sent.status).toBe(200);
+    expect(cut).toMatchObject({ bodySize: 1_048_576, bodyTruncated: true });
+    expect(cut?.body).toHaveLength(4_096);
+    expect(whole.json.body).toBe(body);
+    expect(tooBig.status).toBe(400);
+  });
+
   it('finds messages by body text across the queue', async () => {
     const console = await consoleClient();
     const queue = await createTestQueue('json');
