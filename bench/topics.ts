@@ -23,6 +23,11 @@ import { LatencyRecorder, type LatencySummary, round } from './stats.js';
 
 /** Subscription counts measured: one queue, a fan-out of ten, and a hundred. */
 export const SUBSCRIPTION_COUNTS = [1, 10, 100] as const;
+/**
+ * And 100 subscriptions each with a filter policy on the `type` attribute, of which one matches every publish: the
+ * cost of subscriptions a publish is filtered out of.
+ */
+const FILTERED_SUBSCRIPTIONS = 100;
 /** Message size, as the queue figures use (BODY_BYTES). */
 const MESSAGE_BYTES = 1024;
 /** Concurrent publishers in the throughput window. */
@@ -33,6 +38,8 @@ const COST_ROUNDS = 30;
 /** The figures of one subscription count. */
 export interface TopicRun {
   readonly subscriptions: number;
+  /** Subscriptions whose filter takes each publish (the rest have a filter policy that turns it away). */
+  readonly matching: number;
   /** DynamoDB work per publish, uncontended. */
   readonly perPublish: { readonly wcu: number; readonly rcu: number; readonly calls: number };
   /** The same per subscription delivered. */
@@ -85,8 +92,10 @@ export async function runTopicsBench(options: BenchOptions): Promise<void> {
     const runs: TopicRun[] = [];
     for (const count of SUBSCRIPTION_COUNTS) {
       log(`\n${count} subscription${count === 1 ? '' : 's'}`);
-      runs.push(await measureTopic(service, count, timing));
+      runs.push(await measureTopic(service, count, timing, false));
     }
+    log(`\n${FILTERED_SUBSCRIPTIONS} subscriptions with filter policies, 1 matching`);
+    runs.push(await measureTopic(service, FILTERED_SUBSCRIPTIONS, timing, true));
     const report: TopicsReport = {
       machine: await describeMachine(loadAtStart),
       method: {
@@ -115,17 +124,19 @@ async function measureTopic(
   service: ServerProcess,
   count: number,
   timing: { warmupMs: number; windowMs: number },
+  filtered: boolean,
 ): Promise<TopicRun> {
   const sns = createSnsClient(service.url);
   try {
-    const { topicArn, queueUrls } = await overHttp(service, (sqs) => setUp(sqs, sns.client, count));
+    const { topicArn, queueUrls } = await overHttp(service, (sqs) => setUp(sqs, sns.client, count, filtered));
+    const matching = filtered ? 1 : count;
     const bodies = new Messages();
     const publish = () =>
       sns.client.send(
         new PublishCommand({
           TopicArn: topicArn,
           Message: bodies.next(),
-          MessageAttributes: { type: { DataType: 'String', StringValue: 'created' } },
+          MessageAttributes: { type: { DataType: 'String', StringValue: 'type-0' } },
         }),
       );
     let published = 0;
@@ -164,12 +175,13 @@ async function measureTopic(
     const depths = await overHttp(service, (sqs) => Promise.all(queueUrls.map((url) => depthOf(sqs, url))));
     return {
       subscriptions: count,
+      matching,
       perPublish,
-      perDelivery: { wcu: round(perPublish.wcu / count, 3), rcu: round(perPublish.rcu / count, 3) },
+      perDelivery: { wcu: round(perPublish.wcu / matching, 3), rcu: round(perPublish.rcu / matching, 3) },
       latency: latency.summary(),
       load: {
         publishesPerSec: load.publishesPerSec,
-        deliveriesPerSec: round(load.publishesPerSec * count, 1),
+        deliveriesPerSec: round(load.publishesPerSec * matching, 1),
         latency: load.latency,
         wcuPerPublish: load.wcuPerPublish,
         rcuPerPublish: load.rcuPerPublish,
@@ -182,19 +194,28 @@ async function measureTopic(
   }
 }
 
-/** A topic with `count` Standard queues subscribed. */
-async function setUp(sqs: SQSClient, sns: SNSClient, count: number) {
-  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `bench-topic-${count}` }));
+/**
+ * A topic with `count` Standard queues subscribed; when `filtered`, subscription i takes only `type` `type-i`, and
+ * only the first queue is returned (the one every publish reaches).
+ */
+async function setUp(sqs: SQSClient, sns: SNSClient, count: number, filtered: boolean) {
+  const name = filtered ? `bench-topic-${count}-filtered` : `bench-topic-${count}`;
+  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: name }));
   const queueUrls: string[] = [];
   for (let i = 0; i < count; i++) {
-    const url = await createQueue(sqs, `bench-topic-${count}-q${i}`);
+    const url = await createQueue(sqs, `${name}-q${i}`);
     const attributes = await sqs.send(
       new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }),
     );
     await sns.send(
-      new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: attributes.Attributes?.QueueArn }),
+      new SubscribeCommand({
+        TopicArn,
+        Protocol: 'sqs',
+        Endpoint: attributes.Attributes?.QueueArn,
+        ...(filtered ? { Attributes: { FilterPolicy: JSON.stringify({ type: [`type-${i}`] }) } } : {}),
+      }),
     );
-    queueUrls.push(url);
+    if (!filtered || i === 0) queueUrls.push(url);
   }
   return { topicArn: TopicArn as string, queueUrls };
 }
@@ -309,6 +330,7 @@ function sleep(ms: number): Promise<void> {
 export function topicsText(report: TopicsReport): string {
   const cost = new Table([
     'subscriptions',
+    'matching',
     'WCU/publish',
     'RCU/publish',
     'calls/publish',
@@ -319,6 +341,7 @@ export function topicsText(report: TopicsReport): string {
   ]);
   const load = new Table([
     'subscriptions',
+    'matching',
     'publishes/s',
     'deliveries/s',
     'p50 ms',
@@ -330,6 +353,7 @@ export function topicsText(report: TopicsReport): string {
   for (const run of report.runs) {
     cost.add([
       String(run.subscriptions),
+      String(run.matching),
       run.perPublish.wcu.toFixed(2),
       run.perPublish.rcu.toFixed(2),
       run.perPublish.calls.toFixed(1),
@@ -341,6 +365,7 @@ export function topicsText(report: TopicsReport): string {
     const { minimum, maximum, expected } = run.delivered;
     load.add([
       String(run.subscriptions),
+      String(run.matching),
       run.load.publishesPerSec.toFixed(1),
       run.load.deliveriesPerSec.toFixed(0),
       run.load.latency.p50.toFixed(1),
