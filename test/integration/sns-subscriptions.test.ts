@@ -339,5 +339,5 @@ describe('ListSubscriptions and ListSubscriptionsByTopic', () => {
       Protocol: 'sqs',
       Owner: TEST_ACCOUNT_ID,
     });
-  });
+  }, 90_000);
 });

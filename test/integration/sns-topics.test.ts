@@ -209,7 +209,7 @@ describe('DeleteTopic and ListTopics', () => {
       status: 400,
       message: 'Invalid parameter: NextToken',
     });
-  });
+  }, 90_000);
 });
 
 describe('TagResource, UntagResource and ListTagsForResource', () => {
