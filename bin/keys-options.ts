@@ -47,7 +47,8 @@ Commands:
   create --name <name> --allow '<actions>:<queue patterns>' [--allow ...]
                              issue a key; prints its id and secret, once. Actions and patterns
                              are comma-separated: --allow 'SendMessage,ReceiveMessage:orders-*'
-                             (sqs: prefix and a trailing * allowed; '*:*' allows everything)
+                             (sqs: prefix and a trailing * allowed; '*:*' allows everything);
+                             SNS actions take sns: and topic patterns: --allow 'sns:Publish:orders-*'
   list                       list the keys with their policies (never their secrets)
   revoke <access key id>     delete a key; the service stops accepting it within 60 s
 
@@ -66,6 +67,7 @@ A deployed stack (its outputs print this command with the values filled in):
 
 Examples:
   npm run keys -- create --name worker --allow 'SendMessage,ReceiveMessage,DeleteMessage:orders'
+  npm run keys -- create --name publisher --allow 'sns:Publish:orders-*'
   npm run keys -- create --name admin --allow '*:*'
   npm run keys -- list
   npm run keys -- revoke DSQSEXAMPLEEXAMPLE23
