@@ -39,7 +39,7 @@ export function CreateQueue(): JSX.Element {
   const [maxReceiveCount, setMaxReceiveCount] = useState('3');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(undefined);
-  const queues = usePoll(() => api.listQueues({ limit: 1000 }), 'all', 30_000);
+  const queues = usePoll(() => api.listQueues({ limit: 1000 }), 'all', 5000);
   const fullName = fifo && !name.endsWith('.fifo') && name !== '' ? `${name}.fifo` : name;
   const candidates = (queues.data?.queues ?? []).filter((queue) => (queue.type === 'fifo') === fifo);
 
