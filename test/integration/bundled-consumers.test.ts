@@ -289,6 +289,41 @@ describe('Lambda consumers, bundled', () => {
     expect(deliveries.sort()).toEqual(['a:1', 'b:1', 'b:2', 'c:1']);
   }, 60_000);
 
+  it('keeps a FIFO group in order: a failed record holds back the later records of its group', async () => {
+    const queueUrl = await createQueue('ordered.fifo', {
+      FifoQueue: 'true',
+      ContentBasedDeduplication: 'true',
+      VisibilityTimeout: '2',
+    });
+    await addConsumer(
+      'ordered',
+      'ordered.fifo',
+      async (event) => ({
+        batchItemFailures: event.Records.filter(
+          (record) => record.body === 'b' && record.attributes.ApproximateReceiveCount === '1',
+        ).map((record) => ({ itemIdentifier: record.messageId })),
+      }),
+      { reportBatchItemFailures: true, timeoutMs: 1_000 },
+    );
+
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: ['a', 'b', 'c'].map((body) => ({ Id: body, MessageBody: body, MessageGroupId: 'g' })),
+      }),
+    );
+    await pollFor(
+      () => depth(queueUrl),
+      (n) => n === 0,
+      20_000,
+    );
+
+    const batches = invocationsOf('ordered').map((each) =>
+      (each.event as SQSEvent).Records.map((r) => r.body),
+    );
+    expect(batches.flat()).toEqual(['a', 'b', 'c', 'b', 'c']);
+  }, 60_000);
+
   it('holds maxConcurrency across concurrent dispatcher invocations', async () => {
     const queueUrl = await createQueue('concurrency', { VisibilityTimeout: '10' });
     let running = 0;
