@@ -87,7 +87,7 @@ describe('parseQueuesConfig', () => {
   it('rejects a file that is not an object with a queues array', () => {
     expect(problems([1])).toBe('the queues config must be a JSON object like { "queues": [...] }, got [1]');
     expect(problems({ queue: [] })).toBe(
-      'queue is not a queues config field; allowed: queues, consumers\nqueues must be an array of queue declarations, got nothing',
+      'queue is not a queues config field; allowed: queues, consumers, topics\nqueues must be an array of queue declarations, got nothing',
     );
   });
 
