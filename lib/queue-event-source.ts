@@ -17,8 +17,6 @@ import {
   DISPATCH_MARGIN_MS,
   visibilityTimeoutProblem,
 } from '../lambda/dispatch/consumer-declaration.js';
-import { FilterPatternError, LAMBDA_INVALID_FILTER_MESSAGE } from '../lambda/filters/errors.js';
-import { compileEventPattern } from '../lambda/filters/event-pattern.js';
 import { CONSUMER_METRIC, FUNCTION_NAME_DIMENSION } from '../lambda/observability/consumer-metrics.js';
 import { QUEUE_NAME_DIMENSION } from '../lambda/observability/queue-metrics.js';
 import type { QueueDeclaration } from '../lambda/queues-config/schema.js';
@@ -96,7 +94,6 @@ export class QueueEventSource implements IEventSource {
   ) {
     const checked = validateConsumerSettings(settingsInput(queue.queueName, props), queue.fifo);
     const problems = 'issues' in checked ? checked.issues.map((issue) => issue.problem) : [];
-    problems.push(...filterProblems(props.filters ?? []));
     if (problems.length > 0) {
       throw new Error(`QueueEventSource on queue '${queue.queueName}': ${problems.join('; ')}`);
     }
@@ -266,20 +263,6 @@ function patternsOf(filters: readonly { [key: string]: unknown }[]): string[] {
   return filters.map((filter) =>
     typeof filter.pattern === 'string' ? filter.pattern : JSON.stringify(filter.pattern ?? filter),
   );
-}
-
-function filterProblems(filters: readonly { [key: string]: unknown }[]): string[] {
-  const problems: string[] = [];
-  for (const [index, pattern] of patternsOf(filters).entries()) {
-    if (Token.isUnresolved(pattern)) continue;
-    try {
-      compileEventPattern(pattern);
-    } catch (error) {
-      if (!(error instanceof FilterPatternError)) throw error;
-      problems.push(`filters[${index}]: ${LAMBDA_INVALID_FILTER_MESSAGE} ${error.message}`);
-    }
-  }
-  return problems;
 }
 
 /**

@@ -1,6 +1,4 @@
 import { type ConsumerSettings, validateConsumerSettings } from '../consumers/settings.js';
-import { FilterPatternError, LAMBDA_INVALID_FILTER_MESSAGE } from '../filters/errors.js';
-import { compileEventPattern } from '../filters/event-pattern.js';
 
 /** The custom resource type of a `QueueEventSource`'s registration. */
 export const CONSUMER_RESOURCE_TYPE = 'Custom::SqsConsumer';
@@ -37,7 +35,7 @@ export class ConsumerDeclarationError extends Error {
 
 /**
  * Checks a declaration against the queue it names, as CreateEventSourceMapping checks a mapping: Lambda's
- * ranges for the queue's type, valid filter patterns, and a queue visibility timeout no shorter than the
+ * ranges for the queue's type and valid filter patterns (`validateConsumerSettings`), and a queue visibility timeout no shorter than the
  * function's timeout.
  */
 export function checkConsumerDeclaration(
@@ -63,18 +61,6 @@ export function checkConsumerDeclaration(
     throw new ConsumerDeclarationError(
       checked.issues.map((issue) => `${issue.setting}: ${issue.problem}`).join('; '),
     );
-  }
-  for (const [index, pattern] of checked.settings.filters.entries()) {
-    try {
-      compileEventPattern(pattern);
-    } catch (error) {
-      if (error instanceof FilterPatternError) {
-        throw new ConsumerDeclarationError(
-          `filters[${index}]: ${LAMBDA_INVALID_FILTER_MESSAGE} ${error.message}`,
-        );
-      }
-      throw error;
-    }
   }
   const timeoutSeconds = (declaration.timeoutMs ?? DEFAULT_FUNCTION_TIMEOUT_MS) / 1000;
   if (queue.visibilityTimeoutSeconds < timeoutSeconds) {

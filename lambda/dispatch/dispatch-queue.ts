@@ -6,9 +6,7 @@ import type {
   InvocationReport,
   Invoker,
 } from '../consumers/ports.js';
-import type { SqsRecord } from '../consumers/sqs-event.js';
 import type { SqsEngine } from '../engine/types.js';
-import { compileEventPattern, matchesEventPattern } from '../filters/event-pattern.js';
 import type { ConsumerRegistration, DispatchKick } from './consumer-registration.js';
 
 /**
@@ -100,14 +98,13 @@ export async function dispatchQueue(kick: DispatchKick, deps: DispatchQueueDeps)
 }
 
 function createDispatcher(consumer: ConsumerRegistration, deps: DispatchQueueDeps): ConsumerDispatcher {
-  const filter = recordFilter(consumer.settings.filters);
+  // The settings' filters (checked at registration) are compiled by the dispatcher itself.
   return new ConsumerDispatcher({
     engine: deps.engine,
     settings: consumer.settings,
     invoker: deps.invokerFor(consumer),
     slots: deps.slots,
     consumerId: consumer.consumerId,
-    ...(filter ? { filter } : {}),
     listener: {
       onInvocation: (report) => deps.onInvocation(consumer, report),
       onFiltered: (report) => deps.onFiltered(consumer, report),
@@ -115,14 +112,4 @@ function createDispatcher(consumer: ConsumerRegistration, deps: DispatchQueueDep
     },
     ...(deps.nowMs ? { now: deps.nowMs } : {}),
   });
-}
-
-/** The consumer's filter patterns (checked at registration) as one predicate; none: every record passes. */
-function recordFilter(filters: readonly unknown[]): ((record: SqsRecord) => boolean) | undefined {
-  if (filters.length === 0) return undefined;
-  const patterns = filters.map((filter) => compileEventPattern(filter));
-  return (record) =>
-    patterns.some((pattern) =>
-      matchesEventPattern(pattern, record as unknown as Record<string, unknown> & { body: string }),
-    );
 }

@@ -246,7 +246,7 @@ describe('QueueEventSource validation', { timeout: SYNTH_TIMEOUT_MS }, () => {
       'a pattern that is no pattern',
       () => standard,
       { filters: [{ pattern: '{"body": 1}' }] },
-      /Invalid filter pattern definition/,
+      /filters\[0\]: .*Event pattern is not valid/,
     ],
   ])('refuses %s when it is made, naming the queue', (_case, queue, props, message) => {
     expect(() => new QueueEventSource(queue(), props)).toThrow(message);
