@@ -105,6 +105,10 @@ describe('Topic', { timeout: SYNTH_TIMEOUT_MS }, () => {
       { tags: { 'aws:team': 'x' } },
       'tags are refused by SNS: Invalid parameter: Tags Reason: Invalid tag key',
     ],
+    [
+      { displayName: 'lone \ud800 surrogate' },
+      'attributes are refused by SNS: Invalid parameter: Attributes Reason: DisplayName',
+    ],
   ])('refuses %j at synth, as aws-sns does', (props, message) => {
     const stack = newStack();
 
