@@ -32,6 +32,9 @@ import {
 /** A publish record outlives any retry: kept a day at most, though it is removed as soon as it is delivered. */
 const PUBLISH_RECORD_LIFETIME_MS = 24 * 60 * 60_000;
 
+/** How many pages of one publish-record partition a recovery pass reads at most. */
+const MAX_RECOVERY_PAGES = 4;
+
 const isAbsent = 'attribute_not_exists(pk)';
 const isThisTopic = 'id = :id';
 
@@ -250,14 +253,22 @@ export class DynamoTopicStore implements TopicStore {
   async listAbandonedPublishes(nowMs: number, limit: number): Promise<PublishRecord[]> {
     const found: PublishRecord[] = [];
     for (let shard = 0; shard < PUBLISH_RECORD_SHARDS && found.length < limit; shard++) {
-      const out = await this.db.query({
-        KeyConditionExpression: 'pk = :pk',
-        FilterExpression: 'lu <= :now',
-        ExpressionAttributeValues: { ':pk': publishPartition(shard), ':now': nowMs },
-        // A stale answer is harmless: the lease is taken with a condition on the record as it is.
-        Limit: limit,
-      });
-      found.push(...(out.Items ?? []).map(fromPublishItem));
+      // Records sort by publish time, so abandoned ones come first; a few pages get past records that recovery
+      // passes hold right now (their lease is in the future, the filter leaves them out).
+      let startKey: Record<string, unknown> | undefined;
+      let pages = 0;
+      do {
+        const out = await this.db.query({
+          KeyConditionExpression: 'pk = :pk',
+          FilterExpression: 'lu <= :now',
+          ExpressionAttributeValues: { ':pk': publishPartition(shard), ':now': nowMs },
+          // A stale answer is harmless: the lease is taken with a condition on the record as it is.
+          Limit: limit,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        });
+        found.push(...(out.Items ?? []).map(fromPublishItem));
+        startKey = out.LastEvaluatedKey;
+      } while (startKey !== undefined && found.length < limit && ++pages < MAX_RECOVERY_PAGES);
     }
     return found.slice(0, limit);
   }
