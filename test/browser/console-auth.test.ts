@@ -32,8 +32,12 @@ async function newPage(): Promise<TestPage> {
   return current;
 }
 
-async function signIn(page: TestPage['page'], secretAccessKey: string): Promise<void> {
-  await page.locator('#access-key-id').fill(DUMMY_CREDENTIALS.accessKeyId);
+async function signIn(
+  page: TestPage['page'],
+  secretAccessKey: string,
+  accessKeyId: string = DUMMY_CREDENTIALS.accessKeyId,
+): Promise<void> {
+  await page.locator('#access-key-id').fill(accessKeyId);
   await page.locator('#secret-access-key').fill(secretAccessKey);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
@@ -108,6 +112,26 @@ describe('signing in', () => {
 
     expect(reason).toContain('Your access key was refused');
     expect(await page.evaluate('JSON.stringify(sessionStorage)')).toBe('{}');
+  });
+
+  it('shows a read-only key the messages and none of the buttons that change anything', async () => {
+    const queue = await service.createQueue('read-only');
+    await queue.send('look, do not touch');
+    const viewer = await service.server.service.accessKeys?.create('viewer', [
+      { actions: ['console:Read'], queues: ['*'] },
+    ]);
+    const { page } = await newPage();
+    await openConsole(page, service.url);
+
+    await signIn(page, viewer?.secretAccessKey ?? '', viewer?.accessKeyId);
+    await page.locator(`tr[data-queue="${queue.name}"]`).waitFor();
+    const createLinks = await page.getByRole('link', { name: 'Create queue' }).count();
+    await page.goto(`${service.url}${queuePath(queue.name)}`);
+    await textOf(page.locator('li.message pre.message-body'), (t) => t === 'look, do not touch');
+    const buttons = await page.locator('main button').allTextContents();
+
+    expect(createLinks).toBe(0);
+    expect(buttons.filter((label) => /Send|Purge|Delete|Redrive/.test(label))).toEqual([]);
   });
 
   it('asks for no sign-in when the service runs without auth', async () => {
