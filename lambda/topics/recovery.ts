@@ -72,12 +72,17 @@ export class TopicRecovery {
         );
         if (!leased) continue;
         taken++;
-        const topic = await this.options.store.getTopic(record.topicName);
-        const current = topic?.id === record.topicId ? topic : undefined;
-        // A deleted topic's subscriptions are gone with it: the record is removed with nothing to deliver.
-        const subscriptions = current ? await this.options.topics.allSubscriptions(current) : [];
-        await this.options.publisher.deliverRecord(record, current, subscriptions, true);
-        finished++;
+        try {
+          const topic = await this.options.store.getTopic(record.topicName);
+          const current = topic?.id === record.topicId ? topic : undefined;
+          // A deleted topic's subscriptions are gone with it: the record is removed with nothing to deliver.
+          const subscriptions = current ? await this.options.topics.allSubscriptions(current) : [];
+          await this.options.publisher.deliverRecord(record, current, subscriptions, true);
+          finished++;
+        } catch (error) {
+          // One record that cannot be finished now (its lease runs out again) must not stop the others.
+          (this.options.onError ?? console.error)(error);
+        }
       }
       if (taken === 0) return finished;
     }
