@@ -374,6 +374,31 @@ describe('Lambda consumers, bundled', () => {
     expect(mostRunning).toBeLessThanOrEqual(2);
   }, 60_000);
 
+  it('deletes records that match no filter without an invocation', async () => {
+    const queueUrl = await createQueue('filtered');
+    await addConsumer('filtered', 'filtered', async () => undefined, {
+      filters: ['{"body":{"kind":["order"]}}'],
+    });
+
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: [
+          { Id: 'order', MessageBody: '{"kind":"order"}' },
+          { Id: 'other', MessageBody: '{"kind":"refund"}' },
+        ],
+      }),
+    );
+    await pollFor(
+      () => depth(queueUrl),
+      (n) => n === 0,
+      20_000,
+    );
+    await lambdaApi.idle(30_000);
+
+    expect(recordsOf('filtered').map((record) => record.body)).toEqual(['{"kind":"order"}']);
+  }, 60_000);
+
   it('waits for a delayed message to become due, then invokes', async () => {
     const queueUrl = await createQueue('delayed');
     await addConsumer('delayed', 'delayed', async () => undefined);
