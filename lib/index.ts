@@ -35,8 +35,10 @@ export {
   type FailedNotificationsAlarmProps,
   FifoThroughputScope,
   FilterOrPolicy,
+  type ITopicReference,
   SubscriptionFilter,
   Topic,
   type TopicProps,
+  type TopicReferenceProps,
   TracingConfig,
 } from './topic.js';

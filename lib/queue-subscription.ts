@@ -42,13 +42,14 @@ export interface QueueSubscriptionProps {
   readonly deadLetterQueue?: SubscribableQueue;
 }
 
-/** The topic a `QueueSubscription` is bound to: what it needs of a `Topic`. */
-export interface SubscribingTopic extends Construct {
+/** The topic a `QueueSubscription` is bound to: a `Topic`, or one named with `Topic.fromTopicName`. */
+export interface SubscribingTopic {
   readonly service: IQueueService;
   readonly topicName: string;
   readonly topicArn: string;
   readonly fifo: boolean;
-  readonly resource: CustomResource;
+  /** The topic's custom resource, which the subscription is created after. @default - a topic of another stack or app */
+  readonly resource?: CustomResource;
 }
 
 /**
@@ -73,9 +74,18 @@ export class QueueSubscription {
         `Topic '${topic.topicName}': the queue '${queue.queueName}' belongs to another service; a topic delivers to queues of its own service`,
       );
     }
-    const scope = queue instanceof Construct ? queue : topic;
+    const scope = queue instanceof Construct ? queue : topic instanceof Construct ? topic : undefined;
+    if (scope === undefined) {
+      throw new Error(
+        `Topic '${topic.topicName}': a topic named with Topic.fromTopicName subscribes queues of this app (a Queue construct), not the queue name '${queue.queueName}'`,
+      );
+    }
     const id =
-      queue instanceof Construct ? Names.nodeUniqueId(topic.node) : `Subscription-${queue.queueName}`;
+      queue instanceof Construct
+        ? topic instanceof Construct
+          ? Names.nodeUniqueId(topic.node)
+          : `Topic-${topic.topicName}`
+        : `Subscription-${queue.queueName}`;
     if (scope.node.tryFindChild(id)) {
       throw new Error(`Topic '${topic.topicName}': the queue '${queue.queueName}' is subscribed already`);
     }

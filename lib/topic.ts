@@ -83,12 +83,39 @@ export interface TopicProps {
   readonly failedNotificationsAlarm?: true | FailedNotificationsAlarmProps;
 }
 
+/** A topic of another stack or app, named to subscribe this app's queues to it. */
+export interface TopicReferenceProps {
+  readonly service: IQueueService;
+  /** The topic's full name, with `.fifo` for a FIFO topic. */
+  readonly topicName: string;
+}
+
+/** A topic named by its service and name: queues of this app can subscribe to it. */
+export interface ITopicReference extends SubscribingTopic {
+  addSubscription(subscription: QueueSubscription): TopicSubscription;
+}
+
 /**
  * A topic of the service, created, updated and deleted by a custom resource (`Custom::SnsTopic`) that applies the
  * same declaration and checks as the local queues config file's `topics`. Queues of the service subscribe with
  * `topic.addSubscription(new QueueSubscription(queue, { ... }))`.
  */
 export class Topic extends Construct implements SubscribingTopic {
+  /**
+   * A topic of another stack or app, as aws-sns's `Topic.fromTopicArn` names one: `addSubscription` subscribes
+   * `Queue` constructs of this app to it (the subscription is created under the queue).
+   */
+  static fromTopicName(props: TopicReferenceProps): ITopicReference {
+    const reference: ITopicReference = {
+      service: props.service,
+      topicName: props.topicName,
+      topicArn: `arn:aws:sns:${props.service.region}:${props.service.accountId}:${props.topicName}`,
+      fifo: props.topicName.endsWith(FIFO_SUFFIX),
+      addSubscription: (subscription) => subscription.bind(reference),
+    };
+    return reference;
+  }
+
   readonly service: IQueueService;
   readonly topicName: string;
   /** `arn:aws:sns:<region>:<accountId>:<topicName>`, as the service's TopicArn reads. */

@@ -299,6 +299,25 @@ describe('QueueSubscription', { timeout: SYNTH_TIMEOUT_MS }, () => {
     expect(() => topic.addSubscription(new QueueSubscription(queue, props))).toThrow(message);
   });
 
+  it('subscribes queues of this app to a topic of another app, named with Topic.fromTopicName', () => {
+    const stack = newStack();
+    const topic = Topic.fromTopicName({ service: SERVICE, topicName: 'order-events' });
+    const queue = new Queue(stack, 'Billing', { service: SERVICE, queueName: 'billing' });
+
+    const subscription = topic.addSubscription(new QueueSubscription(queue, { rawMessageDelivery: true }));
+
+    expect(topic.topicArn).toBe('arn:aws:sns:eu-west-1:123456789012:order-events');
+    expect(subscription.node.path).toBe('Topics/Billing/Topic-order-events');
+    expect(declarations(stack, 'Custom::SnsSubscription', 'Subscription')).toEqual([
+      { topic: 'order-events', queue: 'billing', rawMessageDelivery: true },
+    ]);
+    expect(() =>
+      topic.addSubscription(
+        new QueueSubscription(Queue.fromQueueName({ service: SERVICE, queueName: 'audit' })),
+      ),
+    ).toThrow(/subscribes queues of this app \(a Queue construct\), not the queue name 'audit'/);
+  });
+
   it('refuses a queue of another service and a queue subscribed twice', () => {
     const stack = newStack();
     const topic = new Topic(stack, 'T', { service: SERVICE, topicName: 't' });
