@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -9,8 +10,14 @@ import { registerCleanup } from './cleanup.js';
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-/** Where the browser tests save the screenshots docs/console.md shows. */
-export const SCREENSHOT_DIR = join(ROOT, 'docs/console');
+/**
+ * Where the browser tests save their screenshots: docs/console (what docs/console.md shows) when
+ * `UPDATE_SCREENSHOTS=1` (`npm run screenshots`), else a temporary folder, so `npm test` leaves the tree clean.
+ */
+export const SCREENSHOT_DIR =
+  process.env.UPDATE_SCREENSHOTS === '1'
+    ? join(ROOT, 'docs/console')
+    : join(tmpdir(), 'dynamo-sqs-console-screenshots');
 
 /** A laptop screen. */
 export const LAPTOP_VIEWPORT = { width: 1366, height: 860 } as const;
@@ -87,7 +94,7 @@ export async function openPage(options: { colorScheme?: 'light' | 'dark' } = {})
   return { page, context, problems, dialogs, close: () => context.close() };
 }
 
-/** Saves a screenshot as docs/console/<name>.png: the whole page unless `fullPage` is false (the screen only). */
+/** Saves a screenshot as <SCREENSHOT_DIR>/<name>.png: the whole page unless `fullPage` is false (the screen only). */
 export async function saveScreenshot(
   page: Page,
   name: string,
