@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../engine/clock.js';
 import type { StringMap } from '../engine/types.js';
 import {
@@ -13,6 +13,13 @@ import { invalidParameter, SnsError, subscriptionNotFound, topicNotFound } from 
 import { endpointQueueName } from './fan-out.js';
 import { decodeToken, encodeToken, PAGE_SIZE } from './paging.js';
 import { addPermission, type PermissionInput, removePermission } from './permissions.js';
+import {
+  defaultAttribute,
+  resourceNotFound,
+  sameAttributes,
+  shown,
+  subscriptionIdOf,
+} from './repeat-rules.js';
 import { applySubscriptionAttributes, describeSubscription } from './subscription-attributes.js';
 import { checkTagCount, checkTags, type Tag } from './tags.js';
 import { checkCreateAttributes, checkSetAttribute, describeTopic, isFifoTopic } from './topic-attributes.js';
@@ -387,38 +394,4 @@ export class TopicEngine {
       topicArn: topicArnOf(subscription.topicName, this.scope),
     };
   }
-}
-
-/** A subscription's id: the same topic, protocol and endpoint always give the same id (and ARN). */
-export function subscriptionIdOf(topicId: string, protocol: string, endpoint: string): string {
-  const hex = createHash('sha256').update(`${topicId}\n${protocol}\n${endpoint}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-}
-
-function sameAttributes(existing: SubscriptionRecord, requested: StringMap): void {
-  for (const [name, value] of Object.entries(requested)) {
-    if ((existing.attributes[name] ?? defaultSubscriptionAttribute(name)) !== value) {
-      throw invalidParameter('Attributes Reason: Subscription already exists with different attributes');
-    }
-  }
-}
-
-function defaultSubscriptionAttribute(name: string): string | undefined {
-  if (name === 'RawMessageDelivery') return 'false';
-  if (name === 'FilterPolicyScope') return 'MessageAttributes';
-  return undefined;
-}
-
-function defaultAttribute(name: string): string | undefined {
-  if (name === 'FifoTopic' || name === 'ContentBasedDeduplication') return 'false';
-  if (name === 'DisplayName') return '';
-  return undefined;
-}
-
-function resourceNotFound(): SnsError {
-  return new SnsError('ResourceNotFound', 'Resource does not exist');
-}
-
-function shown(text: string): string {
-  return text.length > 64 ? `${text.slice(0, 64)}...` : text;
 }
