@@ -1,6 +1,7 @@
 /**
  * `npm run bench -- --topics`: what a publish costs with 1, 10 and 100 subscribed queues, against DynamoDB Local
- * with the service in its own process, as for the queue figures. For each subscription count: DynamoDB units
+ * with the service in its own process, as for the queue figures (and 100 subscriptions with filter policies of which
+ * one matches). For each: DynamoDB units
  * (WCU, RCU) and calls per publish, metered uncontended in the server process around each publish; publish latency
  * uncontended; publishes/s and latency with 8 concurrent publishers. docs/performance.md, "Topics", records them.
  */
@@ -101,8 +102,7 @@ export async function runTopicsBench(options: BenchOptions): Promise<void> {
       method: {
         messageBytes: MESSAGE_BYTES,
         messageAttributes: 1,
-        subscriptions:
-          'protocol sqs, Standard queues of the service, no filter policy, SNS envelope (not raw)',
+        subscriptions: `protocol sqs, Standard queues of the service, SNS envelope (not raw); no filter policy, then ${FILTERED_SUBSCRIPTIONS} with a filter policy each, of which 1 matches`,
         snsClient: '@aws-sdk/client-sns, Query protocol, one keep-alive agent, maxAttempts 1',
         cost: `${COST_ROUNDS} publishes one at a time, the server's meter read before and after each (IPC)`,
         load: `${PUBLISHERS} publishers in a loop; ${options.warmupSeconds} s warm-up, ${options.windowSeconds} s window`,
