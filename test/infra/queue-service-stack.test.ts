@@ -89,6 +89,10 @@ describe('QueueServiceStack', { timeout: SYNTH_TIMEOUT_MS }, () => {
         POWERTOOLS_SERVICE_NAME: 'dynamo-sqs',
         POWERTOOLS_METRICS_NAMESPACE: 'DynamoSQS',
         POWERTOOLS_LOG_LEVEL: 'INFO',
+        DISPATCHER_FUNCTION_NAME: resolved(
+          service,
+          stack.service.consumerDispatch.dispatcher.function.functionName,
+        ),
         NODE_OPTIONS: '--enable-source-maps',
       });
     });
@@ -97,7 +101,7 @@ describe('QueueServiceStack', { timeout: SYNTH_TIMEOUT_MS }, () => {
       template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
       expect(
         Object.keys(template.findResources('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 30 } })),
-      ).toHaveLength(5);
+      ).toHaveLength(6);
     });
   });
 
@@ -122,17 +126,22 @@ describe('QueueServiceStack', { timeout: SYNTH_TIMEOUT_MS }, () => {
     });
 
     it('gives neither of them the access-key KMS key', () => {
-      for (const each of [backgroundFunction, queueResourceFunction]) {
-        const fn = template.toJSON().Resources[stack.getLogicalId(each.function.node.defaultChild as never)];
-        expect(Object.keys(fn.Properties.Environment.Variables).sort()).toEqual([
-          'NODE_OPTIONS',
-          'POWERTOOLS_LOG_LEVEL',
-          'POWERTOOLS_METRICS_NAMESPACE',
-          'POWERTOOLS_SERVICE_NAME',
-          'SQS_ACCOUNT_ID',
-          'TABLE_NAME',
-        ]);
-      }
+      const shared = [
+        'NODE_OPTIONS',
+        'POWERTOOLS_LOG_LEVEL',
+        'POWERTOOLS_METRICS_NAMESPACE',
+        'POWERTOOLS_SERVICE_NAME',
+        'SQS_ACCOUNT_ID',
+        'TABLE_NAME',
+      ];
+      const variablesOf = (each: typeof backgroundFunction) =>
+        Object.keys(
+          template.toJSON().Resources[stack.getLogicalId(each.function.node.defaultChild as never)].Properties
+            .Environment.Variables,
+        ).sort();
+      // The background job kicks the consumers' dispatcher (docs/design.md, "Consumers on AWS").
+      expect(variablesOf(backgroundFunction)).toEqual(['DISPATCHER_FUNCTION_NAME', ...shared]);
+      expect(variablesOf(queueResourceFunction)).toEqual(shared);
     });
 
     it('puts the queue resource function behind a custom resource provider, whose token queues use', () => {
@@ -237,9 +246,17 @@ describe('QueueServiceStack', { timeout: SYNTH_TIMEOUT_MS }, () => {
       Resource: resolved(service, fn.logGroup.logGroupArn),
     });
 
+    /** The request and background functions kick the consumers' dispatcher, and invoke nothing else. */
+    const invokeDispatcher = () => ({
+      Effect: 'Allow',
+      Action: 'lambda:InvokeFunction',
+      Resource: resolved(service, stack.service.consumerDispatch.dispatcher.function.functionArn),
+    });
+
     it('lets the request function write its logs, use the table and its index, and decrypt access keys only', () => {
       expect(statementsOf(service, requestFunction.role)).toEqual([
         writeOwnLogs(requestFunction),
+        invokeDispatcher(),
         ...tableAccess,
         {
           Effect: 'Allow',
@@ -253,6 +270,7 @@ describe('QueueServiceStack', { timeout: SYNTH_TIMEOUT_MS }, () => {
     it('lets the background and queue resource functions write their logs and use the table, nothing more', () => {
       expect(statementsOf(service, backgroundFunction.role)).toEqual([
         writeOwnLogs(backgroundFunction),
+        invokeDispatcher(),
         ...tableAccess,
       ]);
       expect(statementsOf(service, queueResourceFunction.role)).toEqual([
