@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
 import type { InvokeError, InvokeResult, Invoker } from './ports.js';
 
 /** A handler module that cannot be used; its message says why, for the startup error. */
@@ -57,8 +58,9 @@ export class LocalFunction {
     if (this.handler && mtimeMs === this.loadedMtimeMs) return;
     let module: Record<string, unknown>;
     try {
-      // A new query string is a new module to the loader: how an edited file is imported again.
-      module = await import(`${pathToFileURL(modulePath).href}?mtime=${mtimeMs}`);
+      // tsx's tsImport loads TypeScript or JavaScript in a namespace of its own each call, so an edited file is
+      // imported afresh (a query string on a plain import is not enough: tsx resolves it to the cached module).
+      module = await tsImport(pathToFileURL(modulePath).href, import.meta.url);
     } catch (error) {
       throw new HandlerLoadError(`the handler module ${modulePath} failed to load: ${describe(error)}`);
     }

@@ -114,6 +114,9 @@ export class LocalConsumerHost implements QueueActivity {
   messagesMovedToDeadLetterQueue(queueName: string): void {
     const engine = this.engine;
     if (!engine || !this.started) return;
+    // The receive that moved them may have come back empty, though the messages behind them (a FIFO group's
+    // next) can be received now: the source's consumers look again.
+    this.wakeQueue(queueName);
     // The dead-letter queue is the source's RedrivePolicy target, read now: the policy may have changed.
     void engine
       .getQueueAttributes({ queueName, attributeNames: ['RedrivePolicy'] })
