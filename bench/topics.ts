@@ -57,7 +57,13 @@ export interface TopicRun {
     readonly errors: number;
   };
   /** Every subscribed queue holds every publish: messages counted in each queue after the run. */
-  readonly delivered: { readonly expected: number; readonly minimum: number; readonly maximum: number };
+  readonly delivered: {
+    readonly expected: number;
+    readonly minimum: number;
+    readonly maximum: number;
+    /** Messages in the queues whose filter turned every publish away: 0 when filtering holds. */
+    readonly filteredOutQueuesHold: number;
+  };
 }
 
 export interface TopicsReport {
@@ -128,7 +134,9 @@ async function measureTopic(
 ): Promise<TopicRun> {
   const sns = createSnsClient(service.url);
   try {
-    const { topicArn, queueUrls } = await overHttp(service, (sqs) => setUp(sqs, sns.client, count, filtered));
+    const { topicArn, queueUrls, filteredOutUrls } = await overHttp(service, (sqs) =>
+      setUp(sqs, sns.client, count, filtered),
+    );
     const matching = filtered ? 1 : count;
     const bodies = new Messages();
     const publish = () =>
@@ -173,6 +181,9 @@ async function measureTopic(
       `  ${PUBLISHERS} publishers: ${load.publishesPerSec} publishes/s, p50 ${load.latency.p50} ms, p99 ${load.latency.p99} ms`,
     );
     const depths = await overHttp(service, (sqs) => Promise.all(queueUrls.map((url) => depthOf(sqs, url))));
+    const strayDepths = await overHttp(service, (sqs) =>
+      Promise.all(filteredOutUrls.map((url) => depthOf(sqs, url))),
+    );
     return {
       subscriptions: count,
       matching,
@@ -187,7 +198,12 @@ async function measureTopic(
         rcuPerPublish: load.rcuPerPublish,
         errors: load.errors,
       },
-      delivered: { expected: published, minimum: Math.min(...depths), maximum: Math.max(...depths) },
+      delivered: {
+        expected: published,
+        minimum: Math.min(...depths),
+        maximum: Math.max(...depths),
+        filteredOutQueuesHold: strayDepths.reduce((sum, depth) => sum + depth, 0),
+      },
     };
   } finally {
     sns.close();
@@ -202,6 +218,7 @@ async function setUp(sqs: SQSClient, sns: SNSClient, count: number, filtered: bo
   const name = filtered ? `bench-topic-${count}-filtered` : `bench-topic-${count}`;
   const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: name }));
   const queueUrls: string[] = [];
+  const filteredOutUrls: string[] = [];
   for (let i = 0; i < count; i++) {
     const url = await createQueue(sqs, `${name}-q${i}`);
     const attributes = await sqs.send(
@@ -216,8 +233,9 @@ async function setUp(sqs: SQSClient, sns: SNSClient, count: number, filtered: bo
       }),
     );
     if (!filtered || i === 0) queueUrls.push(url);
+    else filteredOutUrls.push(url);
   }
-  return { topicArn: TopicArn as string, queueUrls };
+  return { topicArn: TopicArn as string, queueUrls, filteredOutUrls };
 }
 
 /** PUBLISHERS publishers in a loop: warm-up, then a window whose meter is read at its edges. */
@@ -348,7 +366,8 @@ export function topicsText(report: TopicsReport): string {
     'p99 ms',
     'WCU/publish',
     'errors',
-    'each queue holds',
+    'each matching queue holds',
+    'filtered-out queues hold',
   ]);
   for (const run of report.runs) {
     cost.add([
@@ -362,7 +381,7 @@ export function topicsText(report: TopicsReport): string {
       run.latency.p50.toFixed(1),
       run.latency.p99.toFixed(1),
     ]);
-    const { minimum, maximum, expected } = run.delivered;
+    const { minimum, maximum, expected, filteredOutQueuesHold } = run.delivered;
     load.add([
       String(run.subscriptions),
       String(run.matching),
@@ -373,6 +392,7 @@ export function topicsText(report: TopicsReport): string {
       run.load.wcuPerPublish.toFixed(2),
       String(run.load.errors),
       minimum === maximum ? `${minimum} of ${expected}` : `${minimum}-${maximum} of ${expected}`,
+      run.matching < run.subscriptions ? String(filteredOutQueuesHold) : '-',
     ]);
   }
   const { machine } = report;
