@@ -190,6 +190,20 @@ describe('Topic custom resource', () => {
     expect(await tagsOf(name)).toEqual({ team: 'ops' });
   });
 
+  it("puts a FIFO topic's dropped throughput scope and deduplication back to their defaults", async () => {
+    const name = uniqueName('cr-topic', '.fifo');
+    const old = { name, contentBasedDeduplication: true, fifoThroughputScope: 'MessageGroup' };
+    await onEvent(create('Topic', old));
+
+    await onEvent(update('Topic', name, { name }, old));
+
+    expect(await topicAttributes(name)).toMatchObject({
+      FifoTopic: 'true',
+      ContentBasedDeduplication: 'false',
+      FifoThroughputScope: 'Topic',
+    });
+  });
+
   it('removes every tag when the new declaration has none', async () => {
     const name = uniqueName('cr-topic');
     const old = { name, tags: { team: 'shop' } };
