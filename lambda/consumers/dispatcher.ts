@@ -69,6 +69,7 @@ export class ConsumerDispatcher {
   private readonly receiver: BatchReceiver;
   private readonly filter: ((record: SqsRecord) => boolean) | undefined;
   private readonly pollers = new Set<Promise<void>>();
+  private readonly starting = new Set<Promise<void>>();
   private readonly wakeWaiters = new Set<() => void>();
   private facts: { value: QueueFacts; readAtMs: number } | undefined;
   private stopped = false;
@@ -99,7 +100,7 @@ export class ConsumerDispatcher {
     for (const resolve of this.wakeWaiters) resolve();
     this.wakeWaiters.clear();
     if (this.stopped || !this.options.settings.enabled) return;
-    void this.startPoller();
+    this.spawnPoller();
   }
 
   /**
@@ -115,7 +116,7 @@ export class ConsumerDispatcher {
     this.drainLog = log;
     try {
       if (this.options.settings.enabled) await this.startPoller();
-      while (this.pollers.size > 0) await Promise.all([...this.pollers]);
+      await this.idle();
     } finally {
       this.drainLog = undefined;
       this.drainUntilMs = undefined;
@@ -127,12 +128,18 @@ export class ConsumerDispatcher {
   async stop(): Promise<void> {
     this.stopped = true;
     this.wake();
-    while (this.pollers.size > 0) await Promise.all([...this.pollers]);
+    await this.idle();
   }
 
-  /** Resolves when no poller runs: for tests and the bench. */
+  /** Resolves when no poller runs or is starting. */
   async idle(): Promise<void> {
-    while (this.pollers.size > 0) await Promise.all([...this.pollers]);
+    while (this.pollers.size + this.starting.size > 0) await Promise.all([...this.pollers, ...this.starting]);
+  }
+
+  /** Starts a poller in the background; `idle` (and so `drain`) waits for it while its slot is being taken. */
+  private spawnPoller(): void {
+    const starting = this.startPoller().finally(() => this.starting.delete(starting));
+    this.starting.add(starting);
   }
 
   private async startPoller(): Promise<void> {
@@ -155,7 +162,7 @@ export class ConsumerDispatcher {
         while (this.mayStartBatch()) {
           const processed = await this.processOneBatch();
           if (processed === 'empty') break;
-          if (processed === 'more') void this.startPoller();
+          if (processed === 'more') this.spawnPoller();
         }
       } catch (error) {
         this.options.listener?.onError?.(error, 'receive');
