@@ -70,6 +70,9 @@ export class ConsumerDispatcher {
   private readonly filter: ((record: SqsRecord) => boolean) | undefined;
   private readonly pollers = new Set<Promise<void>>();
   private readonly starting = new Set<Promise<void>>();
+  /** Wakes so far, and pollers in a receive: a wake while one receives is left to it. */
+  private wakes = 0;
+  private receiving = 0;
   private readonly wakeWaiters = new Set<() => void>();
   private facts: { value: QueueFacts; readAtMs: number } | undefined;
   private stopped = false;
@@ -95,11 +98,15 @@ export class ConsumerDispatcher {
     return this.options.settings;
   }
 
-  /** Records arrived (or may have): starts a poller when a slot is free; otherwise the holders poll again. */
+  /**
+   * Records arrived (or may have). A poller receiving now will receive once more before it stops, so nothing
+   * new starts; otherwise a poller starts when a slot is free, and when none is, the holders poll again.
+   */
   wake(): void {
+    this.wakes += 1;
     for (const resolve of this.wakeWaiters) resolve();
     this.wakeWaiters.clear();
-    if (this.stopped || !this.options.settings.enabled) return;
+    if (this.stopped || !this.options.settings.enabled || this.receiving > 0) return;
     this.spawnPoller();
   }
 
@@ -160,8 +167,10 @@ export class ConsumerDispatcher {
     while (slot) {
       try {
         while (this.mayStartBatch()) {
+          const wakesBefore = this.wakes;
           const processed = await this.processOneBatch();
-          if (processed === 'empty') break;
+          // A wake during an empty receive may be for a message the receive missed: look once more.
+          if (processed === 'empty' && this.wakes === wakesBefore) break;
           if (processed === 'more') this.spawnPoller();
         }
       } catch (error) {
@@ -195,7 +204,13 @@ export class ConsumerDispatcher {
   /** Receives, filters, invokes and settles one batch. */
   private async processOneBatch(): Promise<'empty' | 'done' | 'more'> {
     const facts = await this.queueFacts();
-    const batch = await this.receiver.receiveBatch(facts, this.options.engine);
+    this.receiving += 1;
+    let batch: ReceivedBatch;
+    try {
+      batch = await this.receiver.receiveBatch(facts, this.options.engine);
+    } finally {
+      this.receiving -= 1;
+    }
     if (batch.records.length === 0) return 'empty';
     const filter = this.filter;
     const delivered = filter ? batch.records.filter((record) => filter(record)) : batch.records;
