@@ -67,7 +67,7 @@ export interface QueueServiceProps {
   /**
    * Memory of the request function, which also sets its CPU share (1,769 MB is one vCPU) and the price of each
    * second a long poll waits.
-   * @default 512
+   * @default 256
    */
   readonly requestMemorySize?: number;
   /** Actions of the service alarms (API 5xx, function errors), e.g. an SNS topic. @default - no actions */
@@ -137,11 +137,13 @@ export class QueueService extends Construct implements IQueueService {
       entry: 'request',
       description: 'SQS-compatible service: answers every SQS request of the HTTP API',
       // Memory sets both the CPU share and the price of every second a long poll waits, which Lambda bills like
-      // work: an idle 20 s poll costs 20 s x memory. A request needs about 3 ms of a full core (SigV4, marshalling,
-      // DynamoDB calls; docs/performance.md), about 10 ms at 512 MB (0.29 vCPU) on top of DynamoDB's latency, so
-      // 512 MB halves the cost of idle consumers against 1,024 MB for a few milliseconds per request. README,
-      // "Cost on AWS", has the figures.
-      memorySize: props.requestMemorySize ?? 512,
+      // work: an idle 20 s poll costs 20 s x memory, whatever the wait's length (a client re-polls at once, so a
+      // cap on the wait only adds requests). A request needs about 3 ms of a full core (SigV4, marshalling,
+      // DynamoDB calls; docs/performance.md): about 20 ms at 256 MB (0.14 vCPU) on top of DynamoDB's latency,
+      // against 10 ms at 512 MB. A request's GB-seconds are about the same at either size, while an idle
+      // consumer costs half, so 256 MB is the default; raise it for lower latency and faster cold starts.
+      // README, "Cost on AWS", has the figures.
+      memorySize: props.requestMemorySize ?? 256,
       // API Gateway gives up on an integration after 30 s; the function stops first, and a 20-second long
       // poll ends 2 s before the function's own deadline (LONG_POLL_MARGIN_MS).
       timeout: Duration.seconds(29),

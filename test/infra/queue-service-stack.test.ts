@@ -73,7 +73,7 @@ describe('QueueServiceStack', { timeout: SYNTH_TIMEOUT_MS }, () => {
         Architectures: ['arm64'],
         Handler: 'index.handler',
         Timeout: 29,
-        MemorySize: 512,
+        MemorySize: 256,
         LoggingConfig: { LogGroup: resolved(service, requestFunction.logGroup.logGroupName) },
       });
     });
