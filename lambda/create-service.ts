@@ -162,6 +162,7 @@ export async function createService(config: Config, options: CreateServiceOption
     store,
     clock: systemClock,
     history: consoleHistory.history,
+    topics: topics.engine,
     ...(auth ? { auth: auth.authenticator } : {}),
   });
   return {

@@ -4,6 +4,7 @@ import type { Clock } from '../engine/clock.js';
 import { SqsError } from '../engine/errors.js';
 import type { SqsEngine } from '../engine/types.js';
 import type { HttpRequest } from '../protocol/http.js';
+import type { TopicEngine } from '../topics/topic-engine.js';
 import type { QueueHistory } from './history.js';
 import type { MessageBrowser } from './message-browser.js';
 import type { QueueOverview } from './queue-overview.js';
@@ -15,6 +16,8 @@ export interface ConsoleServices {
   readonly overview: QueueOverview;
   readonly history: QueueHistory;
   readonly clock: Clock;
+  /** The SNS topics' engine, for the read-only Topics view. */
+  readonly topics: TopicEngine;
 }
 
 /** One request, as the handlers see it. */

@@ -10,7 +10,8 @@ export type ConsoleErrorCode =
   | 'MalformedRequest'
   | 'ConfirmationRequired'
   | 'MessageNotFound'
-  | 'NotFifoQueue';
+  | 'NotFifoQueue'
+  | 'TopicNotFound';
 
 const CONSOLE_STATUS: Readonly<Record<ConsoleErrorCode, number>> = {
   NotFound: 404,
@@ -19,6 +20,7 @@ const CONSOLE_STATUS: Readonly<Record<ConsoleErrorCode, number>> = {
   ConfirmationRequired: 400,
   MessageNotFound: 404,
   NotFifoQueue: 400,
+  TopicNotFound: 404,
 };
 
 /** An error only the console API answers with; SQS's own errors stay `SqsError`s. */

@@ -7,6 +7,7 @@ import type { SqsEngine } from '../engine/types.js';
 import type { HttpRequest, HttpResponse, RequestHandler } from '../protocol/http.js';
 import { CONSOLE_PATH } from '../protocol/route-request.js';
 import type { Store } from '../storage/store.js';
+import type { TopicEngine } from '../topics/topic-engine.js';
 import {
   type ConsoleAnswer,
   type ConsoleCall,
@@ -31,6 +32,7 @@ import {
   startMoveTask,
 } from './queues-api.js';
 import { serveConsoleAsset } from './static.js';
+import { describeTopicPage, listTopics } from './topics-api.js';
 
 /** Where the JSON API lives; everything else under `/console` is the page's files. */
 export const CONSOLE_API_PATH = `${CONSOLE_PATH}/api`;
@@ -40,6 +42,8 @@ export interface ConsoleOptions {
   readonly store: Store;
   readonly clock: Clock;
   readonly history: QueueHistory;
+  /** The SNS topics' engine: the console shows topics and their subscriptions, read-only. */
+  readonly topics: TopicEngine;
   /** Verifies SigV4 signatures, as for the SQS API. @default - auth off: the console is open */
   readonly auth?: Authenticator;
 }
@@ -50,8 +54,13 @@ type Handler = (call: ConsoleCall, ...segments: string[]) => Promise<ConsoleAnsw
 interface Route {
   readonly pattern: RegExp;
   readonly methods: Readonly<Record<string, { permission?: ConsolePermission; handler: Handler }>>;
-  /** Which captured segment is the queue name the permission applies to. @default - none */
+  /**
+   * Which captured segment is the queue name the permission applies to (a topic's name is matched against the same
+   * patterns). @default - none
+   */
   readonly queueSegment?: number;
+  /** What the first captured segment is called in errors. @default 'queue name' */
+  readonly firstSegment?: string;
 }
 
 const Q = '([^/]+)';
@@ -117,6 +126,13 @@ const ROUTES: readonly Route[] = [
     queueSegment: 0,
     methods: { GET: { permission: 'console:Read', handler: queueHistory } },
   },
+  { pattern: /^\/topics$/, methods: { GET: { permission: 'console:Read', handler: listTopics } } },
+  {
+    pattern: new RegExp(`^/topics/${Q}$`),
+    queueSegment: 0,
+    firstSegment: 'topic name',
+    methods: { GET: { permission: 'console:Read', handler: describeTopicPage } },
+  },
 ];
 
 /**
@@ -136,6 +152,7 @@ export function createConsoleHandler(options: ConsoleOptions): RequestHandler {
     }),
     history: options.history,
     clock: options.clock,
+    topics: options.topics,
   };
   return async (request, requestOptions = {}) => {
     const requestId = randomUUID();
@@ -190,7 +207,9 @@ async function dispatch(call: ConsoleCall, path: string): Promise<ConsoleAnswer>
     }
     const segments = match
       .slice(1)
-      .map((segment, index) => decodeSegment(segment ?? '', index === 0 ? 'queue name' : 'message id'));
+      .map((segment, index) =>
+        decodeSegment(segment ?? '', index === 0 ? (route.firstSegment ?? 'queue name') : 'message id'),
+      );
     const queueName = route.queueSegment === undefined ? undefined : segments[route.queueSegment];
     if (method.permission !== undefined) {
       if (queueName === undefined) permittedQueues(call, method.permission);
