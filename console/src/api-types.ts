@@ -144,3 +144,34 @@ export interface CreateQueueInput {
   readonly attributes: Record<string, string>;
   readonly deadLetter?: { readonly name: string; readonly maxReceiveCount: number };
 }
+
+export interface TopicSummary {
+  readonly name: string;
+  readonly arn: string;
+  readonly fifo: boolean;
+  readonly displayName: string;
+  readonly subscriptionCount: number;
+  readonly createdMs: number;
+}
+
+export interface TopicSubscription {
+  readonly subscriptionArn: string;
+  readonly protocol: string;
+  readonly endpoint: string;
+  /** The subscribed queue, when the endpoint is one of this service's queues. */
+  readonly queueName?: string;
+  readonly rawMessageDelivery: boolean;
+  /** Pretty-printed JSON. */
+  readonly filterPolicy?: string;
+  readonly filterPolicyScope?: string;
+  readonly redrivePolicy?: string;
+  readonly deadLetterTargetArn?: string;
+  readonly deadLetterQueueName?: string;
+  readonly createdMs: number;
+}
+
+export interface TopicDetail extends TopicSummary {
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly subscriptions: readonly TopicSubscription[];
+}

@@ -10,6 +10,8 @@ import type {
   SendInput,
   SendResult,
   Session,
+  TopicDetail,
+  TopicSummary,
 } from './api-types';
 import { loadCredentials } from './session';
 import { type Credentials, signRequest } from './signing';
@@ -163,4 +165,6 @@ export const api = {
   cancelRedrive: (name: string, taskHandle: string) =>
     call<{ moved: number }>('POST', `${queuePath(name)}/move-tasks/cancel`, { body: { taskHandle } }),
   history: (name: string) => call<History>('GET', `${queuePath(name)}/history`),
+  listTopics: () => call<{ topics: TopicSummary[] }>('GET', '/topics'),
+  topic: (name: string) => call<TopicDetail>('GET', `/topics/${encodeRfc3986(name)}`),
 };

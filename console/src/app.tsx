@@ -8,6 +8,7 @@ import { CreateQueue } from './views/create-queue';
 import { QueueList } from './views/queue-list';
 import { QueuePage } from './views/queue-page';
 import { SignIn } from './views/sign-in';
+import { TopicList, TopicPage } from './views/topics';
 
 type SessionState =
   | { readonly kind: 'checking' }
@@ -59,6 +60,9 @@ export function App(): JSX.Element {
         <Link to={{ view: 'queues' }} class="brand">
           Queues
         </Link>
+        <Link to={{ view: 'topics' }} class="brand">
+          Topics
+        </Link>
         {state.kind === 'signedIn' && (
           <div class="who">
             <span>
@@ -105,5 +109,9 @@ function Routed(props: { route: ReturnType<typeof useRoute>; session: Session })
       return <CreateQueue />;
     case 'queue':
       return <QueuePage key={route.name} name={route.name} session={session} />;
+    case 'topics':
+      return <TopicList />;
+    case 'topic':
+      return <TopicPage key={route.name} name={route.name} />;
   }
 }

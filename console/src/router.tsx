@@ -1,11 +1,13 @@
 import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 
-/** Where the page is: the queue list, one queue, or the create form. Paths live under `/console`. */
+/** Where the page is: the queue list, one queue, the create form, the topic list or one topic. Paths live under `/console`. */
 export type Route =
   | { readonly view: 'queues' }
   | { readonly view: 'create' }
-  | { readonly view: 'queue'; readonly name: string };
+  | { readonly view: 'queue'; readonly name: string }
+  | { readonly view: 'topics' }
+  | { readonly view: 'topic'; readonly name: string };
 
 const BASE = '/console';
 
@@ -13,6 +15,15 @@ const BASE = '/console';
 export function parseRoute(pathname: string): Route {
   const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname;
   if (rest === '/new') return { view: 'create' };
+  if (rest === '/topics' || rest === '/topics/') return { view: 'topics' };
+  const topic = /^\/topics\/([^/]+)\/?$/.exec(rest);
+  if (topic?.[1] !== undefined) {
+    try {
+      return { view: 'topic', name: decodeURIComponent(topic[1]) };
+    } catch {
+      return { view: 'topics' };
+    }
+  }
   const match = /^\/queues\/([^/]+)\/?$/.exec(rest);
   if (match?.[1] !== undefined) {
     try {
@@ -32,6 +43,10 @@ export function hrefOf(route: Route): string {
       return `${BASE}/new`;
     case 'queue':
       return `${BASE}/queues/${encodeURIComponent(route.name)}`;
+    case 'topics':
+      return `${BASE}/topics`;
+    case 'topic':
+      return `${BASE}/topics/${encodeURIComponent(route.name)}`;
   }
 }
 
