@@ -1,7 +1,7 @@
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleClient } from '../helpers/console-client.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { sharedTestServer, startTestServer, type TestServer } from '../helpers/server.js';
 import { createQueueWithArn, topicClients, uniqueName } from '../helpers/sns.js';
 
 type TopicEntry = {
@@ -119,5 +119,27 @@ describe('console topics', () => {
     const { url } = await topicClients();
     const answer = await new ConsoleClient(url).post('/topics', { name: uniqueName('nope') });
     expect(answer.status).toBe(405);
+  });
+
+  it('shows a key only the topics whose names its console:Read patterns match', async () => {
+    const { url, sns } = await topicClients();
+    const prefix = uniqueName('scoped');
+    await sns.send(new CreateTopicCommand({ Name: `${prefix}-mine` }));
+    const other = uniqueName('other');
+    await sns.send(new CreateTopicCommand({ Name: other }));
+    const key = await (await sharedTestServer()).service.accessKeys?.create('topic-reader', [
+      { actions: ['console:Read'], queues: [`${prefix}-*`] },
+    ]);
+    if (key === undefined) throw new Error('the shared test server runs without auth');
+    const reader = new ConsoleClient(url, key);
+
+    const list = await reader.get('/topics');
+    const mine = await reader.get(topicPath(`${prefix}-mine`));
+    const refused = await reader.get(topicPath(other));
+
+    expect((list.json.topics as TopicEntry[]).map((t) => t.name)).toEqual([`${prefix}-mine`]);
+    expect(mine.status).toBe(200);
+    expect(refused.status).toBe(403);
+    expect(refused.json.error).toMatchObject({ code: 'AccessDenied' });
   });
 });
