@@ -1,57 +1,24 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DUMMY_CREDENTIALS } from '../helpers/dynamo-local.js';
+import { type LocalRun, startLocal } from '../helpers/local-process.js';
 import { pollUntil } from '../helpers/poll.js';
 import { uniqueTableName } from '../helpers/server.js';
 
 const FIXTURES = resolve('test/consumers/fixtures');
 
-interface LocalRun {
-  readonly child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  readonly exited: Promise<{ code: number | null; stdout: string; stderr: string }>;
-}
-
-const running = new Set<ChildProcess>();
 const dirs: string[] = [];
 afterAll(async () => {
-  for (const child of running) child.kill('SIGKILL');
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
 /** `npm start` as `node --import tsx bin/local.ts`, on the run's DynamoDB Local and a table of its own. */
-function startLocal(configFile: string): LocalRun {
-  const { QUEUES_CONFIG: _ignored, ...inherited } = process.env;
+function startConsumers(configFile: string): LocalRun {
   const args = ['--config', configFile, '--dynamodb-endpoint', inject('dynamodbEndpoint'), '--port', '0'];
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'bin/local.ts', ...args, '--table', uniqueTableName()],
-    {
-      env: inherited,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  running.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString('utf8');
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString('utf8');
-  });
-  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolveExit) => {
-    child.once('exit', (code) => {
-      running.delete(child);
-      resolveExit({ code, stdout, stderr });
-    });
-  });
-  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+  return startLocal([...args, '--table', uniqueTableName()]);
 }
 
 async function writeConfig(config: unknown): Promise<string> {
@@ -98,7 +65,7 @@ describe('local consumers through npm start', () => {
         { queue: 'throwing', handler: join(FIXTURES, 'throwing-handler.ts'), batchSize: 5 },
       ],
     });
-    run = startLocal(file);
+    run = startConsumers(file);
     await pollUntil(
       async () => run.stdout().includes('Press Ctrl-C to stop.') || run.child.exitCode !== null,
       45_000,
@@ -188,7 +155,7 @@ describe('a bad consumer declaration', () => {
       ],
     });
 
-    const { code, stderr } = await startLocal(file).exited;
+    const { code, stderr } = await startConsumers(file).exited;
 
     expect(code).toBe(1);
     expect(stderr).toBe(
@@ -207,7 +174,7 @@ describe('a bad consumer declaration', () => {
       ],
     });
 
-    const { code, stderr } = await startLocal(file).exited;
+    const { code, stderr } = await startConsumers(file).exited;
 
     expect(code).toBe(1);
     expect(stderr).toBe(
@@ -223,7 +190,7 @@ describe('a bad consumer declaration', () => {
       consumers: [{ queue: 'ordres', handler: join(FIXTURES, 'sqs-handler.ts') }],
     });
 
-    const { code, stderr } = await startLocal(file).exited;
+    const { code, stderr } = await startConsumers(file).exited;
 
     expect(code).toBe(1);
     expect(stderr).toBe(

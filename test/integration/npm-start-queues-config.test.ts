@@ -1,48 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
+import { startLocal } from '../helpers/local-process.js';
 import { uniqueTableName } from '../helpers/server.js';
 
 const EXAMPLE = resolve('examples/queues.json');
-
-/** `npm start` as `node --import tsx bin/local.ts` (one process, so its PID is the one to signal). */
-interface LocalRun {
-  readonly child: ChildProcess;
-  stdout(): string;
-  /** Resolves with the exit code and everything printed once the process has exited. */
-  readonly exited: Promise<{ code: number | null; stdout: string; stderr: string }>;
-}
-
-const running = new Set<ChildProcess>();
-afterAll(() => {
-  for (const child of running) child.kill('SIGKILL');
-});
-
-function startLocal(args: readonly string[], env: NodeJS.ProcessEnv = {}): LocalRun {
-  const { QUEUES_CONFIG: _ignored, ...inherited } = process.env;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts', ...args], {
-    env: { ...inherited, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString('utf8');
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString('utf8');
-  });
-  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolveExit) => {
-    child.once('exit', (code) => {
-      running.delete(child);
-      resolveExit({ code, stdout, stderr });
-    });
-  });
-  return { child, stdout: () => stdout, exited };
-}
 
 /** Waits until `npm start` prints that it is listening, then stops it with SIGTERM and returns its output. */
 async function runUntilListening(args: readonly string[]): Promise<string> {

@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,17 +5,10 @@ import { CreateTopicCommand, PublishCommand } from '@aws-sdk/client-sns';
 import { GetQueueUrlCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createJsonClient } from '../helpers/json-client.js';
+import { startLocal } from '../helpers/local-process.js';
 import { uniqueTableName } from '../helpers/server.js';
 import { createSnsClient } from '../helpers/sns.js';
 
-/** `npm start` as `node --import tsx bin/local.ts` (one process, so its PID is the one to signal). */
-interface LocalRun {
-  readonly child: ChildProcess;
-  stdout(): string;
-  readonly exited: Promise<{ code: number | null; stdout: string; stderr: string }>;
-}
-
-const running = new Set<ChildProcess>();
 let dir: string;
 
 beforeAll(async () => {
@@ -24,33 +16,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const child of running) child.kill('SIGKILL');
   await rm(dir, { recursive: true, force: true });
 });
-
-function startLocal(args: readonly string[]): LocalRun {
-  const { QUEUES_CONFIG: _ignored, ...inherited } = process.env;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts', ...args], {
-    env: inherited,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString('utf8');
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString('utf8');
-  });
-  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolveExit) => {
-    child.once('exit', (code) => {
-      running.delete(child);
-      resolveExit({ code, stdout, stderr });
-    });
-  });
-  return { child, stdout: () => stdout, exited };
-}
 
 /** Starts `npm start`, waits until it listens, runs `use` against its endpoint, stops it and returns its output. */
 async function whileListening(
