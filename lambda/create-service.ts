@@ -85,18 +85,15 @@ export interface CreateServiceOptions {
   readonly consoleHistory?: 'memory' | 'table';
 }
 
-/** Wires config, DynamoDB client, store and engine into the shared request handler. */
-export async function createService(config: Config, options: CreateServiceOptions = {}): Promise<Service> {
-  if (options.requireAuth && config.auth === undefined) {
-    throw new Error(
-      'authentication is required but no key cipher is configured: set KEYS_KMS_KEY_ID (the stack does) or KEYS_LOCAL_KEY',
-    );
-  }
+/**
+ * The DynamoDB client every part of the service uses: retries are decided by the storage adapter
+ * (storage/dynamo/retry-policy.ts), which knows whether a retried write could lie, so the SDK's own (which would
+ * retry conditional writes blindly) are off; every request has a timeout.
+ */
+export function createDynamoDbClient(config: Config): DynamoDBClient {
   const requestTimeout = config.dynamodbRequestTimeoutMs ?? DEFAULT_DYNAMODB_REQUEST_TIMEOUT_MS;
-  const client = new DynamoDBClient({
+  return new DynamoDBClient({
     region: config.region,
-    // Retries are decided by the storage adapter (storage/dynamo/retry-policy.ts), which knows whether a
-    // retried write could lie; the SDK's own would retry conditional writes blindly.
     maxAttempts: 1,
     // Without throwOnRequestTimeout the handler only warns: a stalled request would wait for the deadline.
     requestHandler: {
@@ -107,6 +104,16 @@ export async function createService(config: Config, options: CreateServiceOption
     ...(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint } : {}),
     ...(config.dynamodbCredentials ? { credentials: config.dynamodbCredentials } : {}),
   });
+}
+
+/** Wires config, DynamoDB client, store and engine into the shared request handler. */
+export async function createService(config: Config, options: CreateServiceOptions = {}): Promise<Service> {
+  if (options.requireAuth && config.auth === undefined) {
+    throw new Error(
+      'authentication is required but no key cipher is configured: set KEYS_KMS_KEY_ID (the stack does) or KEYS_LOCAL_KEY',
+    );
+  }
+  const client = createDynamoDbClient(config);
   if (options.ensureTable) await ensureTable(client, config.tableName);
   const meter = new CapacityMeter();
   const auth = config.auth

@@ -1,7 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { Config } from '../config.js';
-import { DEFAULT_DYNAMODB_REQUEST_TIMEOUT_MS } from '../create-service.js';
+import { createDynamoDbClient } from '../create-service.js';
 import type { CapacityMeter } from '../storage/dynamo/capacity-meter.js';
 import { ConsumerItems } from '../storage/dynamo/consumers.js';
 import { Db } from '../storage/dynamo/db.js';
@@ -20,18 +19,7 @@ export interface DispatchClients {
  * a throttled Invoke never ran the function, and an Event invoke is queued by Lambda once it is accepted.
  */
 export function createDispatchClients(config: Config, meter: CapacityMeter): DispatchClients {
-  const requestTimeout = config.dynamodbRequestTimeoutMs ?? DEFAULT_DYNAMODB_REQUEST_TIMEOUT_MS;
-  const dynamodb = new DynamoDBClient({
-    region: config.region,
-    maxAttempts: 1,
-    requestHandler: {
-      requestTimeout,
-      connectionTimeout: Math.ceil(requestTimeout / 5),
-      throwOnRequestTimeout: true,
-    },
-    ...(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint } : {}),
-    ...(config.dynamodbCredentials ? { credentials: config.dynamodbCredentials } : {}),
-  });
+  const dynamodb = createDynamoDbClient(config);
   const lambda = new LambdaClient({
     region: config.region,
     ...(config.lambdaEndpoint ? { endpoint: config.lambdaEndpoint } : {}),

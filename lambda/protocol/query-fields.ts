@@ -8,9 +8,27 @@ import type { ListName, MapName, WireFields } from './fields.js';
  * become a tree once, so reading `Entry.N.*` costs no scan of every parameter per entry, and a huge N allocates
  * nothing.
  */
-interface ParamNode {
+export interface ParamNode {
   value?: string;
   readonly children: Map<string, ParamNode>;
+}
+
+/** Builds the parameter tree of a Query request (SQS's and SNS's); a name sent twice keeps its last value. */
+export function paramTree(params: Iterable<readonly [string, string]>): ParamNode {
+  const root: ParamNode = { children: new Map() };
+  for (const [name, value] of params) {
+    let node = root;
+    for (const segment of name.split('.')) {
+      let child = node.children.get(segment);
+      if (child === undefined) {
+        child = { children: new Map() };
+        node.children.set(segment, child);
+      }
+      node = child;
+    }
+    node.value = value;
+  }
+  return root;
 }
 
 /** A list index as Query clients write it: 1, 2, ... without leading zeros. Others are ignored like unknown names. */
@@ -25,20 +43,7 @@ export class QueryFields implements WireFields {
 
   /** Builds the parameter tree; a name sent twice keeps its last value. */
   static fromParams(params: Iterable<readonly [string, string]>): QueryFields {
-    const root: ParamNode = { children: new Map() };
-    for (const [name, value] of params) {
-      let node = root;
-      for (const segment of name.split('.')) {
-        let child = node.children.get(segment);
-        if (child === undefined) {
-          child = { children: new Map() };
-          node.children.set(segment, child);
-        }
-        node = child;
-      }
-      node.value = value;
-    }
-    return new QueryFields(root, '');
+    return new QueryFields(paramTree(params), '');
   }
 
   path(name: string): string {

@@ -3,17 +3,13 @@ import { invalidParameter, missingMember, SnsError } from '../../topics/errors.j
 import { decodeBase64 } from '../binary.js';
 import { parseFormParams } from '../body.js';
 import type { HttpRequest } from '../http.js';
+import { type ParamNode, paramTree } from '../query-fields.js';
 
 /**
  * SNS's Query parameters: lists as `Name.member.N`, maps as `Name.entry.N.key` / `.value` (message attributes:
  * `.Name` / `.Value.DataType`, ...). Parameters become a tree once, so a huge index allocates nothing. Readers check
  * shape only and fail with SNS's own errors; the engine checks values.
  */
-
-interface ParamNode {
-  value?: string;
-  readonly children: Map<string, ParamNode>;
-}
 
 const INDEX = /^[1-9][0-9]{0,5}$/;
 
@@ -26,22 +22,8 @@ export class SnsParams {
 
   /** The request's parameters from the query string and the form body (a body parameter wins). */
   static fromRequest(request: HttpRequest): SnsParams {
-    const root: ParamNode = { children: new Map() };
-    for (const source of [request.query ?? '', request.body]) {
-      for (const [name, value] of parseFormParams(source)) {
-        let node = root;
-        for (const segment of name.split('.')) {
-          let child = node.children.get(segment);
-          if (child === undefined) {
-            child = { children: new Map() };
-            node.children.set(segment, child);
-          }
-          node = child;
-        }
-        node.value = value;
-      }
-    }
-    return new SnsParams(root, '');
+    const params = [...parseFormParams(request.query ?? ''), ...parseFormParams(request.body)];
+    return new SnsParams(paramTree(params), '');
   }
 
   string(name: string): string | undefined {
